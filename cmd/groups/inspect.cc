@@ -1,0 +1,122 @@
+// iotonb inspect: find out what a file is and describe it. One table of recognisers; later
+// artifact kinds (vouchers, tokens, MUD files) add a row here.
+#include <memory>
+
+#include "cli/options.h"
+#include "core/encoding.h"
+#include "core/files.h"
+#include "groups/groups.h"
+#include "pki/certificate.h"
+#include "pki/csr.h"
+#include "pki/inspect.h"
+#include "pki/key.h"
+
+namespace iotonb::cli::groups {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct Recogniser {
+  const char* kind;
+  // A description when the bytes are this kind of artifact, an error when they look like it
+  // but are damaged, nullopt when they are something else.
+  std::optional<Result<json>> (*describe)(ByteView data);
+};
+
+std::optional<std::string> first_pem_label(ByteView data) {
+  if (!core::looks_like_pem(data)) return std::nullopt;
+  auto blocks = core::parse_pem(as_chars(data));
+  if (!blocks || blocks->empty()) return std::nullopt;
+  return blocks->front().label;
+}
+
+bool der_sequence(ByteView data) { return !data.empty() && data[0] == 0x30; }
+
+std::optional<Result<json>> certificates(ByteView data) {
+  auto label = first_pem_label(data);
+  if (label ? *label != "CERTIFICATE" : !der_sequence(data)) return std::nullopt;
+  auto certs = pki::parse_certificates(data);
+  if (!certs) return label ? std::optional<Result<json>>(certs.error()) : std::nullopt;
+  if (certs->size() == 1) return Result<json>(pki::describe_certificate(certs->front().get()));
+  json list = json::array();
+  for (const auto& c : *certs) list.push_back(pki::describe_certificate(c.get()));
+  return Result<json>(json{{"type", "certificate-bundle"}, {"certificates", std::move(list)}});
+}
+
+std::optional<Result<json>> certificate_request(ByteView data) {
+  auto label = first_pem_label(data);
+  if (label ? (*label != "CERTIFICATE REQUEST" && *label != "NEW CERTIFICATE REQUEST") : !der_sequence(data))
+    return std::nullopt;
+  auto csr = pki::parse_csr(data);
+  if (!csr) return label ? std::optional<Result<json>>(csr.error()) : std::nullopt;
+  return Result<json>(pki::describe_csr(csr->get()));
+}
+
+std::optional<Result<json>> public_key(ByteView data) {
+  auto label = first_pem_label(data);
+  if (label ? *label != "PUBLIC KEY" : !der_sequence(data)) return std::nullopt;
+  auto key = pki::parse_public_key(data);
+  if (!key) return label ? std::optional<Result<json>>(key.error()) : std::nullopt;
+  return Result<json>(pki::describe_public_key(key->get()));
+}
+
+std::optional<Result<json>> private_key(ByteView data) {
+  auto label = first_pem_label(data);
+  if (label && (*label == "ENCRYPTED PRIVATE KEY")) return Result<json>(json{{"type", "private-key"}, {"encrypted", true}});
+  if (label ? (*label != "PRIVATE KEY" && *label != "EC PRIVATE KEY" && *label != "RSA PRIVATE KEY") : !der_sequence(data))
+    return std::nullopt;
+  auto key = pki::parse_private_key(data, nullptr);
+  if (!key) return label ? std::optional<Result<json>>(key.error()) : std::nullopt;
+  json d = pki::describe_public_key(key->get());
+  d["type"] = "private-key";
+  d["encrypted"] = false;
+  return Result<json>(std::move(d));
+}
+
+constexpr Recogniser kRecognisers[] = {
+    {"certificate", certificates},
+    {"certificate request", certificate_request},
+    {"public key", public_key},
+    {"private key", private_key},
+};
+
+struct Options {
+  std::vector<std::string> files;
+  std::string format;
+};
+
+Status run(const Options& o, Context& ctx) {
+  IOTONB_ASSIGN_OR_RETURN(Format format, parse_format(o.format));
+  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  std::vector<json> results;
+  for (const auto& file : files) {
+    IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(file));
+    std::optional<json> found;
+    for (const auto& r : kRecognisers) {
+      auto d = r.describe(data);
+      if (!d) continue;
+      if (!*d) return d->error().context(file);
+      found = std::move(**d);
+      break;
+    }
+    if (!found) return input_error(file + ": not a recognised artifact (certificate, certificate request or key)");
+    if (files.size() > 1) (*found)["file"] = file;
+    results.push_back(std::move(*found));
+  }
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (i > 0 && format == Format::text) *ctx.out << '\n';
+    print_description(ctx, results[i], format);
+  }
+  return {};
+}
+
+}  // namespace
+
+void define_inspect(CLI::App& group, Context& ctx) {
+  auto o = std::make_shared<Options>();
+  group.add_option("file", o->files, "Files to inspect (PEM or DER); - or none for stdin")->type_name("FILE");
+  add_format(group, o->format, {"text", "json"});
+  group.callback([o, &ctx] { ctx.action = [o, &ctx] { return run(*o, ctx); }; });
+}
+
+}  // namespace iotonb::cli::groups

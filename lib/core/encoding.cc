@@ -1,0 +1,174 @@
+#include "core/encoding.h"
+
+#include <array>
+
+namespace iotonb::core {
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+constexpr char kHexDigitsUpper[] = "0123456789ABCDEF";
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string base64_with(ByteView data, const char* alphabet, bool pad) {
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    std::uint32_t v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += alphabet[(v >> 6) & 63];
+    out += alphabet[v & 63];
+  }
+  std::size_t rest = data.size() - i;
+  if (rest > 0) {
+    std::uint32_t v = data[i] << 16;
+    if (rest == 2) v |= data[i + 1] << 8;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    if (rest == 2) out += alphabet[(v >> 6) & 63];
+    if (pad) out.append(rest == 1 ? "==" : "=");
+  }
+  return out;
+}
+
+const std::array<int, 256>& base64_table() {
+  static const std::array<int, 256> table = [] {
+    std::array<int, 256> t{};
+    t.fill(-1);
+    for (int i = 0; i < 64; ++i) {
+      t[static_cast<unsigned char>(kB64[i])] = i;
+      t[static_cast<unsigned char>(kB64Url[i])] = i;
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::string to_hex(ByteView data, bool upper) {
+  const char* digits = upper ? kHexDigitsUpper : kHexDigits;
+  std::string out;
+  out.reserve(data.size() * 2);
+  for (auto b : data) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+std::string to_hex_separated(ByteView data, char separator) {
+  std::string out;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (i) out += separator;
+    out += kHexDigitsUpper[data[i] >> 4];
+    out += kHexDigitsUpper[data[i] & 15];
+  }
+  return out;
+}
+
+Result<Bytes> from_hex(std::string_view text) {
+  Bytes out;
+  out.reserve(text.size() / 2);
+  int high = -1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ':' || c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    int v = hex_value(c);
+    if (v < 0) return input_error("invalid hex digit at offset " + std::to_string(i));
+    if (high < 0) {
+      high = v;
+    } else {
+      out.push_back(static_cast<std::uint8_t>(high << 4 | v));
+      high = -1;
+    }
+  }
+  if (high >= 0) return input_error("odd number of hex digits");
+  return out;
+}
+
+std::string to_base64(ByteView data) { return base64_with(data, kB64, true); }
+std::string to_base64url(ByteView data) { return base64_with(data, kB64Url, false); }
+
+Result<Bytes> from_base64(std::string_view text) {
+  const auto& table = base64_table();
+  Bytes out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  bool padding_seen = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+    if (c == '=') {
+      padding_seen = true;
+      continue;
+    }
+    int v = table[static_cast<unsigned char>(c)];
+    if (v < 0 || padding_seen) return input_error("invalid base64 at offset " + std::to_string(i));
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>(acc >> bits));
+      acc &= (1u << bits) - 1;
+    }
+  }
+  if (bits >= 6) return input_error("truncated base64");
+  return out;
+}
+
+std::string to_pem(std::string_view label, ByteView der) {
+  std::string b64 = to_base64(der);
+  std::string out = "-----BEGIN " + std::string(label) + "-----\n";
+  for (std::size_t i = 0; i < b64.size(); i += 64) {
+    out.append(b64, i, 64);
+    out += '\n';
+  }
+  out += "-----END " + std::string(label) + "-----\n";
+  return out;
+}
+
+Result<std::vector<PemBlock>> parse_pem(std::string_view text) {
+  static constexpr std::string_view kBegin = "-----BEGIN ";
+  static constexpr std::string_view kDashes = "-----";
+  std::vector<PemBlock> blocks;
+  std::size_t pos = 0;
+  while ((pos = text.find(kBegin, pos)) != std::string_view::npos) {
+    std::size_t label_start = pos + kBegin.size();
+    std::size_t label_end = text.find(kDashes, label_start);
+    if (label_end == std::string_view::npos) return input_error("PEM: unterminated BEGIN line");
+    std::string label(text.substr(label_start, label_end - label_start));
+    std::string end_marker = "-----END " + label + "-----";
+    std::size_t body_start = label_end + kDashes.size();
+    std::size_t body_end = text.find(end_marker, body_start);
+    if (body_end == std::string_view::npos) return input_error("PEM " + label + ": no END line");
+    std::string_view body = text.substr(body_start, body_end - body_start);
+    // Encapsulated headers (RFC 1421 "Proc-Type:") belong to legacy encrypted keys: skip them.
+    if (auto colon = body.find(':'); colon != std::string_view::npos) {
+      auto blank = body.find("\n\n", colon);
+      if (blank == std::string_view::npos) return input_error("PEM " + label + ": bad headers");
+      body = body.substr(blank + 2);
+    }
+    auto der = from_base64(body);
+    if (!der) return der.error().context("PEM " + label);
+    blocks.push_back({std::move(label), std::move(*der)});
+    pos = body_end + end_marker.size();
+  }
+  return blocks;
+}
+
+bool looks_like_pem(ByteView data) {
+  return as_chars(data).find("-----BEGIN ") != std::string_view::npos;
+}
+
+}  // namespace iotonb::core

@@ -1,0 +1,121 @@
+#include "pki/certificate.h"
+
+#include <openssl/pem.h>
+
+#include "core/encoding.h"
+#include "core/files.h"
+#include "pki/extensions.h"
+#include "pki/key.h"
+
+namespace iotonb::pki {
+
+Result<core::X509Ptr> issue_certificate(CertificateSpec spec, const X509* issuer, const Signer& signer) {
+  if (spec.not_after <= spec.not_before) return usage_error("notAfter must be later than notBefore");
+  if (issuer == nullptr && !same_public_key(spec.public_key, signer.key()))
+    return usage_error("a self-signed certificate must be signed by its own key");
+  if (issuer != nullptr && !same_public_key(X509_get0_pubkey(issuer), signer.key()))
+    return usage_error(signer.reference() + ": key does not match the issuer certificate");
+
+  core::X509Ptr cert(X509_new());
+  core::BignumPtr bn(BN_bin2bn(spec.serial.data(), static_cast<int>(spec.serial.size()), nullptr));
+  core::Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+  core::Asn1TimePtr not_before(ASN1_TIME_set(nullptr, static_cast<time_t>(spec.not_before)));
+  core::Asn1TimePtr not_after(ASN1_TIME_set(nullptr, static_cast<time_t>(spec.not_after)));
+  if (!cert || !serial || !not_before || !not_after || !X509_set_version(cert.get(), X509_VERSION_3) ||
+      !X509_set_serialNumber(cert.get(), serial.get()) || !X509_set1_notBefore(cert.get(), not_before.get()) ||
+      !X509_set1_notAfter(cert.get(), not_after.get()) || !X509_set_subject_name(cert.get(), spec.subject.get()) ||
+      !X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : spec.subject.get()) ||
+      !X509_set_pubkey(cert.get(), spec.public_key))
+    return internal_error("cannot build the certificate: " + core::openssl_errors());
+
+  IOTONB_ASSIGN_OR_RETURN(auto ski, subject_key_id_ext(spec.public_key));
+  spec.extensions.push_back(std::move(ski));
+  Bytes authority_id;
+  if (issuer != nullptr) {
+    if (const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(const_cast<X509*>(issuer)))
+      authority_id.assign(ASN1_STRING_get0_data(id), ASN1_STRING_get0_data(id) + ASN1_STRING_length(id));
+  }
+  if (authority_id.empty()) {
+    IOTONB_ASSIGN_OR_RETURN(authority_id, key_identifier(issuer ? X509_get0_pubkey(issuer) : spec.public_key));
+  }
+  IOTONB_ASSIGN_OR_RETURN(auto aki, authority_key_id_ext(authority_id));
+  spec.extensions.push_back(std::move(aki));
+  for (auto& ext : spec.extensions)
+    if (!X509_add_ext(cert.get(), ext.get(), -1)) return internal_error("cannot add extension: " + core::openssl_errors());
+
+  if (X509_sign(cert.get(), signer.key(), default_digest(signer.key())) <= 0)
+    return internal_error(signer.reference() + ": cannot sign the certificate: " + core::openssl_errors());
+  return cert;
+}
+
+Result<std::vector<core::X509Ptr>> parse_certificates(ByteView data) {
+  std::vector<core::X509Ptr> certs;
+  if (core::looks_like_pem(data)) {
+    IOTONB_ASSIGN_OR_RETURN(auto blocks, core::parse_pem(as_chars(data)));
+    for (const auto& block : blocks) {
+      if (block.label != "CERTIFICATE" && block.label != "TRUSTED CERTIFICATE" && block.label != "X509 CERTIFICATE")
+        continue;
+      const unsigned char* p = block.der.data();
+      core::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(block.der.size())));
+      if (!cert || p != block.der.data() + block.der.size())
+        return input_error("certificate " + std::to_string(certs.size() + 1) + " is not valid DER: " + core::openssl_errors());
+      certs.push_back(std::move(cert));
+    }
+    if (certs.empty()) return input_error("no CERTIFICATE block");
+    return certs;
+  }
+  const unsigned char* p = data.data();
+  core::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(data.size())));
+  if (!cert || p != data.data() + data.size()) {
+    core::openssl_errors();
+    return input_error("not a certificate (expected PEM or DER)");
+  }
+  certs.push_back(std::move(cert));
+  return certs;
+}
+
+Result<core::X509Ptr> parse_certificate(ByteView data) {
+  IOTONB_ASSIGN_OR_RETURN(auto certs, parse_certificates(data));
+  if (certs.size() != 1) return input_error("expected one certificate, found " + std::to_string(certs.size()));
+  return std::move(certs.front());
+}
+
+Result<std::vector<core::X509Ptr>> read_certificates(const std::string& path) {
+  IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
+  auto certs = parse_certificates(data);
+  if (!certs) return certs.error().context(path);
+  return certs;
+}
+
+Result<core::X509Ptr> read_certificate(const std::string& path) {
+  IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
+  auto cert = parse_certificate(data);
+  if (!cert) return cert.error().context(path);
+  return cert;
+}
+
+Bytes certificate_der(const X509* cert) {
+  unsigned char* der = nullptr;
+  int len = i2d_X509(cert, &der);
+  if (len <= 0) return {};
+  core::OsslBytesPtr owned(der);
+  return Bytes(der, der + len);
+}
+
+std::string certificate_pem(const X509* cert) { return core::to_pem("CERTIFICATE", certificate_der(cert)); }
+
+Bytes certificate_fingerprint(const X509* cert, const EVP_MD* md) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert, md, digest, &len);
+  return Bytes(digest, digest + len);
+}
+
+Bytes certificate_serial(const X509* cert) {
+  core::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
+  Bytes out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
+  BN_bn2bin(bn.get(), out.data());
+  return out;
+}
+
+}  // namespace iotonb::pki

@@ -1,0 +1,73 @@
+#include "pki/csr.h"
+
+#include <openssl/pem.h>
+
+#include "core/encoding.h"
+#include "core/files.h"
+#include "pki/extensions.h"
+#include "pki/key.h"
+
+namespace iotonb::pki {
+
+Result<core::X509ReqPtr> create_csr(const CsrRequest& request, const Signer& signer) {
+  core::X509ReqPtr csr(X509_REQ_new());
+  if (!csr || !X509_REQ_set_version(csr.get(), 0) ||
+      !X509_REQ_set_subject_name(csr.get(), request.subject) || !X509_REQ_set_pubkey(csr.get(), signer.key()))
+    return internal_error("cannot build the CSR: " + core::openssl_errors());
+  if (!request.sans.empty()) {
+    IOTONB_ASSIGN_OR_RETURN(auto san, subject_alt_name_ext(request.sans, std::nullopt));
+    core::X509ExtStackPtr exts(sk_X509_EXTENSION_new_null());
+    sk_X509_EXTENSION_push(exts.get(), san.release());
+    if (!X509_REQ_add_extensions(csr.get(), exts.get())) return internal_error("cannot add CSR extensions");
+  }
+  if (X509_REQ_sign(csr.get(), signer.key(), default_digest(signer.key())) <= 0)
+    return internal_error(signer.reference() + ": cannot sign the CSR: " + core::openssl_errors());
+  return csr;
+}
+
+Result<core::X509ReqPtr> parse_csr(ByteView data) {
+  core::X509ReqPtr csr;
+  if (core::looks_like_pem(data)) {
+    IOTONB_ASSIGN_OR_RETURN(auto blocks, core::parse_pem(as_chars(data)));
+    for (const auto& b : blocks) {
+      if (b.label != "CERTIFICATE REQUEST" && b.label != "NEW CERTIFICATE REQUEST") continue;
+      const unsigned char* p = b.der.data();
+      csr.reset(d2i_X509_REQ(nullptr, &p, static_cast<long>(b.der.size())));
+      break;
+    }
+  } else {
+    const unsigned char* p = data.data();
+    csr.reset(d2i_X509_REQ(nullptr, &p, static_cast<long>(data.size())));
+    if (csr && p != data.data() + data.size()) csr.reset();
+  }
+  if (!csr) {
+    core::openssl_errors();
+    return input_error("not a PKCS#10 certificate request");
+  }
+  EVP_PKEY* key = X509_REQ_get0_pubkey(csr.get());
+  if (key == nullptr) return input_error("CSR: unreadable public key");
+  if (X509_REQ_verify(csr.get(), key) != 1) {
+    core::openssl_errors();
+    return verify_error("CSR signature does not verify: proof of possession failed");
+  }
+  return csr;
+}
+
+Result<core::X509ReqPtr> read_csr(const std::string& path) {
+  IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
+  auto csr = parse_csr(data);
+  if (!csr) return csr.error().context(path);
+  return csr;
+}
+
+Bytes csr_der(X509_REQ* csr) {
+  unsigned char* der = nullptr;
+  int len = i2d_X509_REQ(csr, &der);
+  if (len <= 0) return {};
+  core::OsslBytesPtr owned(der);
+  return Bytes(der, der + len);
+}
+
+std::string csr_pem(X509_REQ* csr) { return core::to_pem("CERTIFICATE REQUEST", csr_der(csr)); }
+
+}  // namespace iotonb::pki

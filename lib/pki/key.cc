@@ -1,0 +1,189 @@
+#include "pki/key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/encoder.h>
+#include <openssl/pem.h>
+
+#include "core/encoding.h"
+
+namespace iotonb::pki {
+namespace {
+
+using core::EvpPkeyPtr;
+using core::openssl_errors;
+
+struct KeyTypeInfo {
+  KeyType type;
+  const char* name;
+};
+constexpr KeyTypeInfo kKeyTypes[] = {
+    {KeyType::p256, "p256"},       {KeyType::p384, "p384"},       {KeyType::ed25519, "ed25519"},
+    {KeyType::rsa2048, "rsa2048"}, {KeyType::rsa3072, "rsa3072"},
+};
+
+int password_callback(char* buf, int size, int /*rwflag*/, void* user) {
+  const auto* password = static_cast<const SecretBytes*>(user);
+  if (password == nullptr || password->size() > static_cast<std::size_t>(size)) return -1;
+  std::copy(password->data(), password->data() + password->size(), buf);
+  return static_cast<int>(password->size());
+}
+
+// Tries the decoder for one input structure; OSSL_DECODER handles PEM and DER alike.
+EvpPkeyPtr decode_key(ByteView data, int selection, const char* structure, const SecretBytes* password) {
+  EVP_PKEY* pkey = nullptr;
+  OSSL_DECODER_CTX* raw = OSSL_DECODER_CTX_new_for_pkey(&pkey, nullptr, structure, nullptr, selection, nullptr, nullptr);
+  if (raw == nullptr) return nullptr;
+  core::OsslPtr<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free> ctx(raw);
+  if (password != nullptr) OSSL_DECODER_CTX_set_passphrase(ctx.get(), password->data(), password->size());
+  const unsigned char* p = data.data();
+  std::size_t len = data.size();
+  if (!OSSL_DECODER_from_data(ctx.get(), &p, &len)) return nullptr;
+  return EvpPkeyPtr(pkey);
+}
+
+bool is_encrypted_key(ByteView data) {
+  auto text = as_chars(data);
+  return text.find("ENCRYPTED PRIVATE KEY") != std::string_view::npos ||
+         text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+}
+
+}  // namespace
+
+const std::vector<std::string>& key_type_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& k : kKeyTypes) v.emplace_back(k.name);
+    return v;
+  }();
+  return names;
+}
+
+std::string_view key_type_name(KeyType type) {
+  for (const auto& k : kKeyTypes)
+    if (k.type == type) return k.name;
+  return "?";
+}
+
+Result<KeyType> parse_key_type(std::string_view name) {
+  for (const auto& k : kKeyTypes)
+    if (name == k.name) return k.type;
+  return usage_error("unknown key type \"" + std::string(name) + "\" (use p256, p384, ed25519, rsa2048 or rsa3072)");
+}
+
+Result<EvpPkeyPtr> generate_key(KeyType type) {
+  EVP_PKEY* key = nullptr;
+  switch (type) {
+    case KeyType::p256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
+    case KeyType::p384: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
+    case KeyType::ed25519: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
+    case KeyType::rsa2048: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)); break;
+    case KeyType::rsa3072: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072)); break;
+  }
+  if (key == nullptr) return internal_error("key generation failed: " + openssl_errors());
+  return EvpPkeyPtr(key);
+}
+
+Result<EvpPkeyPtr> parse_private_key(ByteView data, const SecretBytes* password) {
+  const bool encrypted = is_encrypted_key(data);
+  if (encrypted && (password == nullptr || password->empty()))
+    return input_error("private key is encrypted and no password was given");
+  EvpPkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, password);
+  core::openssl_errors();  // the decoder leaves failed attempts on the queue
+  if (!key) {
+    if (encrypted) return input_error("cannot decrypt the private key: wrong password or damaged file");
+    return input_error("not a private key (expected PKCS#8, SEC1 or PKCS#1 in PEM or DER)");
+  }
+  return key;
+}
+
+Result<EvpPkeyPtr> parse_public_key(ByteView data) {
+  if (EvpPkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_PUBLIC_KEY, nullptr, nullptr)) {
+    core::openssl_errors();
+    return key;
+  }
+  core::openssl_errors();
+  // A certificate stands for its key.
+  auto bio = core::memory_bio(data);
+  core::X509Ptr cert(core::looks_like_pem(data) ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
+                                                : d2i_X509_bio(bio.get(), nullptr));
+  core::openssl_errors();
+  if (cert) return EvpPkeyPtr(X509_get_pubkey(cert.get()));
+  return input_error("not a public key, certificate or private key");
+}
+
+Result<std::string> private_key_to_pem(EVP_PKEY* key, const SecretBytes* password) {
+  core::BioPtr bio(BIO_new(BIO_s_mem()));
+  int ok;
+  if (password != nullptr) {
+    // PEM_write_bio_PKCS8PrivateKey with a cipher produces PBES2 with PBKDF2 (HMAC-SHA256 in
+    // OpenSSL 3) and AES-256-CBC.
+    ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(), nullptr, 0, password_callback,
+                                       const_cast<SecretBytes*>(password));
+  } else {
+    ok = PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  }
+  if (!ok) return internal_error("cannot encode the private key: " + openssl_errors());
+  Bytes pem = core::bio_contents(bio.get());
+  std::string out(pem.begin(), pem.end());
+  OPENSSL_cleanse(pem.data(), pem.size());
+  return out;
+}
+
+Result<Bytes> private_key_to_der(EVP_PKEY* key) {
+  core::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!i2d_PKCS8PrivateKey_bio(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
+    return internal_error("cannot encode the private key: " + openssl_errors());
+  return core::bio_contents(bio.get());
+}
+
+Result<std::string> public_key_to_pem(EVP_PKEY* key) {
+  core::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!PEM_write_bio_PUBKEY(bio.get(), key)) return internal_error("cannot encode the public key: " + openssl_errors());
+  Bytes pem = core::bio_contents(bio.get());
+  return std::string(pem.begin(), pem.end());
+}
+
+Result<Bytes> public_key_to_der(EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(key, &der);
+  if (len <= 0) return internal_error("cannot encode the public key: " + openssl_errors());
+  core::OsslBytesPtr owned(der);
+  return Bytes(der, der + len);
+}
+
+std::string describe_key(const EVP_PKEY* key) {
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_EC: {
+      char group[64] = {0};
+      std::size_t len = 0;
+      EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len);
+      std::string name = group;
+      if (name == "prime256v1") name = "P-256";
+      if (name == "secp384r1") name = "P-384";
+      if (name == "secp521r1") name = "P-521";
+      return "EC " + name;
+    }
+    case EVP_PKEY_ED25519: return "Ed25519";
+    case EVP_PKEY_ED448: return "Ed448";
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS: return "RSA " + std::to_string(EVP_PKEY_get_bits(key));
+    default: return EVP_PKEY_get0_type_name(key) ? EVP_PKEY_get0_type_name(key) : "unknown";
+  }
+}
+
+bool is_rsa(const EVP_PKEY* key) {
+  int id = EVP_PKEY_get_base_id(key);
+  return id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS;
+}
+
+const EVP_MD* default_digest(const EVP_PKEY* key) {
+  int id = EVP_PKEY_get_base_id(key);
+  if (id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448) return nullptr;
+  if (id == EVP_PKEY_EC && EVP_PKEY_get_bits(key) > 256) return EVP_sha384();
+  return EVP_sha256();
+}
+
+bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b) { return EVP_PKEY_eq(a, b) == 1; }
+
+}  // namespace iotonb::pki

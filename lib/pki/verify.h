@@ -1,0 +1,25 @@
+// Certificate path validation (RFC 5280 6) against explicit trust anchors at an explicit
+// time, so 2021 fixtures verify in tests and expired certificates fail in production. A trust
+// anchor may be an intermediate or the end-entity certificate itself (partial-chain trust,
+// which pinned-domain-cert validation in RFC 8995 needs).
+#pragma once
+
+#include <vector>
+
+#include "core/ossl.h"
+#include "core/result.h"
+#include "core/time.h"
+
+namespace iotonb::pki {
+
+struct ChainCheck {
+  std::vector<const X509*> trust;      // anchors
+  std::vector<const X509*> untrusted;  // intermediates to build the path with
+  core::UnixTime at = 0;               // verification time
+};
+
+// Validates cert; on success returns the path from cert to the anchor. A failure is a
+// verification error naming the reason and the certificate at fault.
+Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainCheck& check);
+
+}  // namespace iotonb::pki
