@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Quick start on a fresh Debian 12 machine (as root): install what is missing, build, then
+#   bash examples/quickstart.sh          run the end-to-end demo (examples/demo.sh)
+#   bash examples/quickstart.sh test     run the whole test suite, plus an ASan+UBSan build
+#                                        of the unit tests (this is what CI runs)
+set -euo pipefail
+mode=${1:-demo}
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+packages=(build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
+  libssl-dev openssl libcbor-dev libcli11-dev libyaml-cpp-dev libpcsclite-dev nlohmann-json3-dev
+  libcpp-httplib-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-asn1crypto python3-cryptography python3-cbor2 man-db groff-base)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "quickstart: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs=$(nproc)
+build() {  # build DIR [cmake options...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  ninja -C "$dir" -j "$jobs"
+}
+
+case "$mode" in
+  demo)
+    build build -DIOTONB_BUILD_TESTS=OFF -DIOTONB_BUILD_BENCH=OFF
+    IOTONB_BIN="$top/build/iotonb" bash examples/demo.sh
+    ;;
+  test)
+    build build
+    ctest --test-dir build --output-on-failure -j "$jobs"
+    # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+    build build-asan -DIOTONB_SANITIZE=ON -DIOTONB_BUILD_BENCH=OFF
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+    ;;
+  *)
+    echo "usage: bash examples/quickstart.sh [demo|test]" >&2
+    exit 2
+    ;;
+esac
