@@ -15,14 +15,31 @@ namespace {
 bool environment_allowed(const CLI::Option* opt) {
   const std::string& name = opt->get_single_name();
   return !name.empty() && name != "help" && name != "help-all" && name != "force" && name != "insecure" &&
-         name != "version" && !opt->get_lnames().empty();
+         name != "no-password" && name != "version" && !opt->get_lnames().empty();
 }
 
-void assign_env_names(CLI::App& app) {
+// Settings every group and verb gets once the tree is built: IOTONB_<OPTION> environment
+// names, and fallthrough, so global options (-q, -v) also work after the verb.
+void finish_tree(CLI::App& app) {
   for (CLI::Option* opt : app.get_options()) {
     if (environment_allowed(opt) && opt->get_envname().empty()) opt->envname(env_name_for(opt->get_single_name()));
   }
-  for (CLI::App* sub : app.get_subcommands({})) assign_env_names(*sub);
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->fallthrough();
+    finish_tree(*sub);
+  }
+}
+
+// CLI11 2.1 reads the environment for every subcommand, run or not, so IOTONB_FORMAT=json
+// would trip `inspect` over another verb's --format choices. Only the command being run (and
+// the global options) keep their environment names.
+void limit_environment_to(CLI::App& app, const std::vector<const CLI::App*>& invoked) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (std::find(invoked.begin(), invoked.end(), sub) == invoked.end()) {
+      for (CLI::Option* opt : sub->get_options()) opt->envname("");
+    }
+    limit_environment_to(*sub, invoked);
+  }
 }
 
 std::vector<std::string> subcommand_names(const CLI::App& app) {
@@ -31,8 +48,10 @@ std::vector<std::string> subcommand_names(const CLI::App& app) {
   return names;
 }
 
-// Catches a mistyped group or verb before CLI11 does, so the message can say what was meant.
-Status check_command_words(int argc, char** argv, const CLI::App& app) {
+// Finds the group and verb being run (outermost first), and catches a mistyped one before
+// CLI11 does, so the message can say what was meant.
+Result<std::vector<const CLI::App*>> command_path(int argc, char** argv, const CLI::App& app) {
+  std::vector<const CLI::App*> invoked;
   const CLI::App* level = &app;
   std::string path = "iotonb";
   for (int i = 1; i < argc; ++i) {
@@ -58,9 +77,10 @@ Status check_command_words(int argc, char** argv, const CLI::App& app) {
       return usage_error(message);
     }
     level = level->get_subcommand(word);
+    invoked.push_back(level);
     path += " " + word;
   }
-  return {};
+  return invoked;
 }
 
 }  // namespace
@@ -75,15 +95,17 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
       ->envname("IOTONB_CONFIG");
   app->config_formatter(std::make_shared<YamlConfig>());
   app->require_subcommand(1);
-  app->footer("Run 'iotonb help GROUP' or 'iotonb GROUP VERB --help' for details.\n"
-              "Exit codes: 0 success, 1 check failed, 2 usage, 3 bad input, 4 network, 5 internal.");
 
   for (const CommandGroup& group : command_groups()) {
     CLI::App* sub = app->add_subcommand(group.name, group.summary);
-    sub->footer(group.description);
     group.define(*sub, ctx);
+    // After define: CLI11 copies a footer into subcommands made later, and a verb's help
+    // should not repeat its group's paragraph.
+    sub->footer(group.description);
   }
-  assign_env_names(*app);
+  app->footer("Run 'iotonb help GROUP' or 'iotonb GROUP VERB --help' for details.\n"
+              "Exit codes: 0 success, 1 check failed, 2 usage, 3 bad input, 4 network, 5 internal.");
+  finish_tree(*app);
   return app;
 }
 
@@ -102,10 +124,12 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     out << app->help();
     return kExitUsage;
   }
-  if (auto words = check_command_words(argc, argv, *app); !words) {
-    err << "iotonb: " << words.error().message << '\n';
+  auto invoked = command_path(argc, argv, *app);
+  if (!invoked) {
+    err << "iotonb: " << invoked.error().message << '\n';
     return kExitUsage;
   }
+  limit_environment_to(*app, *invoked);
   try {
     app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {

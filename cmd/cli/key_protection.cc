@@ -1,5 +1,9 @@
 #include "cli/key_protection.h"
 
+#include <openssl/crypto.h>
+
+#include <cstdlib>
+
 #include "cli/options.h"
 #include "cli/secrets.h"
 #include "core/files.h"
@@ -29,11 +33,20 @@ Result<std::optional<SecretBytes>> resolve_new_key_password(const NewKeyProtecti
   return password;
 }
 
-Status write_private_key(const std::string& path, EVP_PKEY* key, const std::optional<SecretBytes>& password, bool force) {
+Status write_private_key(const std::string& path, EVP_PKEY* key, const std::optional<SecretBytes>& password, bool force,
+                         bool der) {
   if (path.empty() || path == "-") return usage_error("a private key is never written to stdout: give a file name");
-  IOTONB_ASSIGN_OR_RETURN(std::string pem, pki::private_key_to_pem(key, password ? &*password : nullptr));
-  Status status = core::write_output(path, pem, core::WriteOptions{0600, force});
-  OPENSSL_cleanse(pem.data(), pem.size());
+  const SecretBytes* secret = password ? &*password : nullptr;
+  Bytes encoded;
+  if (der) {
+    IOTONB_ASSIGN_OR_RETURN(encoded, pki::private_key_to_der(key, secret));
+  } else {
+    IOTONB_ASSIGN_OR_RETURN(std::string pem, pki::private_key_to_pem(key, secret));
+    encoded.assign(pem.begin(), pem.end());
+    OPENSSL_cleanse(pem.data(), pem.size());
+  }
+  Status status = core::write_output(path, encoded, core::WriteOptions{0600, force});
+  OPENSSL_cleanse(encoded.data(), encoded.size());
   return status;
 }
 

@@ -25,7 +25,9 @@ void add_new_key_protection(CLI::App& app, NewKeyProtection& target);
 // no password can be had and the key would otherwise be written in the clear.
 Result<std::optional<SecretBytes>> resolve_new_key_password(const NewKeyProtection& protection);
 
-Status write_private_key(const std::string& path, EVP_PKEY* key, const std::optional<SecretBytes>& password, bool force);
+// PKCS#8 PEM, or DER when der is true.
+Status write_private_key(const std::string& path, EVP_PKEY* key, const std::optional<SecretBytes>& password, bool force,
+                         bool der = false);
 
 // The password of an existing key (for --key-password-file / --ca-password-file options);
 // nullopt when none is given, which is fine for an unencrypted key.

@@ -46,6 +46,12 @@ Result<core::UnixTime> resolve_now(const std::string& now_option) {
   return t;
 }
 
+Result<std::vector<std::string>> files_or_stdin(const std::vector<std::string>& files) {
+  if (!files.empty()) return files;
+  if (core::stdin_is_terminal()) return usage_error("no FILE given (give one, or - to read stdin)");
+  return std::vector<std::string>{"-"};
+}
+
 Status write_result(const std::string& path, std::string_view data, bool force, mode_t mode) {
   return core::write_output(path, data, core::WriteOptions{mode, force});
 }

@@ -26,6 +26,10 @@ CLI::Option* add_now(CLI::App& app, std::string& target);
 // "now" resolved: --now when given, else the clock.
 Result<core::UnixTime> resolve_now(const std::string& now_option);
 
+// The file arguments, or "-" when there are none and stdin is not a terminal (CONVENTIONS.md);
+// a usage error when there are none and stdin is a terminal, rather than waiting forever.
+Result<std::vector<std::string>> files_or_stdin(const std::vector<std::string>& files);
+
 // Writes a result file (or stdout for "" or "-").
 Status write_result(const std::string& path, std::string_view data, bool force, mode_t mode = 0644);
 

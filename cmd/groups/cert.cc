@@ -21,7 +21,7 @@ struct InspectOptions {
 
 Status run_inspect(const InspectOptions& o, Context& ctx) {
   IOTONB_ASSIGN_OR_RETURN(Format format, parse_format(o.format));
-  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  IOTONB_ASSIGN_OR_RETURN(std::vector<std::string> files, files_or_stdin(o.files));
   std::string converted;  // pem / der output, written once at the end (no partial output)
   std::vector<nlohmann::ordered_json> described;
   for (const auto& file : files) {

@@ -87,7 +87,7 @@ struct Options {
 
 Status run(const Options& o, Context& ctx) {
   IOTONB_ASSIGN_OR_RETURN(Format format, parse_format(o.format));
-  std::vector<std::string> files = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  IOTONB_ASSIGN_OR_RETURN(std::vector<std::string> files, files_or_stdin(o.files));
   std::vector<json> results;
   for (const auto& file : files) {
     IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(file));

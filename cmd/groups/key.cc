@@ -16,6 +16,7 @@ struct GenerateOptions {
   std::string out;
   std::string public_out;
   NewKeyProtection protection;
+  std::string format;
   bool force = false;
 };
 
@@ -25,10 +26,15 @@ Status run_generate(const GenerateOptions& o, Context& ctx) {
   if (!o.public_out.empty()) IOTONB_RETURN_IF_ERROR(core::check_writable(o.public_out, o.force));
   IOTONB_ASSIGN_OR_RETURN(auto password, resolve_new_key_password(o.protection));
   IOTONB_ASSIGN_OR_RETURN(auto key, pki::generate_key(type));
-  IOTONB_RETURN_IF_ERROR(write_private_key(o.out, key.get(), password, o.force));
+  IOTONB_RETURN_IF_ERROR(write_private_key(o.out, key.get(), password, o.force, o.format == "der"));
   if (!o.public_out.empty()) {
-    IOTONB_ASSIGN_OR_RETURN(std::string pem, pki::public_key_to_pem(key.get()));
-    IOTONB_RETURN_IF_ERROR(write_result(o.public_out, pem, o.force));
+    if (o.format == "der") {
+      IOTONB_ASSIGN_OR_RETURN(Bytes der, pki::public_key_to_der(key.get()));
+      IOTONB_RETURN_IF_ERROR(write_result(o.public_out, as_chars(der), o.force));
+    } else {
+      IOTONB_ASSIGN_OR_RETURN(std::string pem, pki::public_key_to_pem(key.get()));
+      IOTONB_RETURN_IF_ERROR(write_result(o.public_out, pem, o.force));
+    }
   }
   ctx.info("wrote " + pki::describe_key(key.get()) + " key to " + o.out + (password ? " (encrypted)" : ""));
   return {};
@@ -59,11 +65,12 @@ void define_key(CLI::App& group, Context& ctx) {
   group.require_subcommand(1);
 
   auto gen = std::make_shared<GenerateOptions>();
-  CLI::App* g = group.add_subcommand("generate", "Generate a key pair (PKCS#8 PEM, mode 0600)");
+  CLI::App* g = group.add_subcommand("generate", "Generate a key pair (PKCS#8 PEM or DER, mode 0600)");
   add_key_type(*g, gen->key_type);
   g->add_option("-o,--out", gen->out, "Private key file")->required()->type_name("FILE");
   g->add_option("--public-out", gen->public_out, "Also write the public key (SubjectPublicKeyInfo PEM)")->type_name("FILE");
   add_new_key_protection(*g, gen->protection);
+  add_format(*g, gen->format, {"pem", "der"});
   add_force(*g, gen->force);
   g->callback([gen, &ctx] { ctx.action = [gen, &ctx] { return run_generate(*gen, ctx); }; });
 
