@@ -5,6 +5,7 @@
 #include <openssl/encoder.h>
 #include <openssl/pem.h>
 
+#include "core/der.h"
 #include "core/encoding.h"
 
 namespace iotonb::pki {
@@ -42,10 +43,27 @@ EvpPkeyPtr decode_key(ByteView data, int selection, const char* structure, const
   return EvpPkeyPtr(pkey);
 }
 
+// DER EncryptedPrivateKeyInfo (RFC 5958 3): SEQUENCE { AlgorithmIdentifier (a PKCS#5 or
+// PKCS#12 PBE scheme), OCTET STRING }. Plain PKCS#8, SEC1 and PKCS#1 keys start with an INTEGER.
+bool is_encrypted_der(ByteView data) {
+  namespace der = core::der;
+  der::Reader outer(data);
+  auto body = outer.expect(der::kSequence, "EncryptedPrivateKeyInfo");
+  if (!body || !outer.empty()) return false;
+  der::Reader fields(*body);
+  auto algorithm = fields.expect(der::kSequence, "encryptionAlgorithm");
+  if (!algorithm || !fields.expect(der::kOctetString, "encryptedData") || !fields.empty()) return false;
+  der::Reader alg(*algorithm);
+  auto oid = alg.expect(der::kOid, "algorithm");
+  if (!oid) return false;
+  auto text = der::oid_to_text(*oid);
+  return text && (text->rfind("1.2.840.113549.1.5.", 0) == 0 || text->rfind("1.2.840.113549.1.12.1.", 0) == 0);
+}
+
 bool is_encrypted_key(ByteView data) {
   auto text = as_chars(data);
   return text.find("ENCRYPTED PRIVATE KEY") != std::string_view::npos ||
-         text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+         text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos || is_encrypted_der(data);
 }
 
 }  // namespace
@@ -103,12 +121,29 @@ Result<EvpPkeyPtr> parse_public_key(ByteView data) {
     return key;
   }
   core::openssl_errors();
+  // An unencrypted private key stands for its public half (the header promises it); only the
+  // public half leaves this function.
+  if (!is_encrypted_key(data)) {
+    if (EvpPkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr)) {
+      core::openssl_errors();
+      if (auto spki = public_key_to_der(key.get()))
+        if (EvpPkeyPtr pub = decode_key(*spki, OSSL_KEYMGMT_SELECT_PUBLIC_KEY, "SubjectPublicKeyInfo", nullptr)) return pub;
+      core::openssl_errors();
+      return input_error("cannot extract the public key from the private key");
+    }
+    core::openssl_errors();
+  }
   // A certificate stands for its key.
   auto bio = core::memory_bio(data);
   core::X509Ptr cert(core::looks_like_pem(data) ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)
                                                 : d2i_X509_bio(bio.get(), nullptr));
   core::openssl_errors();
-  if (cert) return EvpPkeyPtr(X509_get_pubkey(cert.get()));
+  if (cert) {
+    // X509_get_pubkey is null when OpenSSL cannot decode the certificate's key (unknown algorithm).
+    if (EVP_PKEY* key = X509_get_pubkey(cert.get())) return EvpPkeyPtr(key);
+    core::openssl_errors();
+    return input_error("certificate: unsupported or malformed public key");
+  }
   return input_error("not a public key, certificate or private key");
 }
 
@@ -130,9 +165,10 @@ Result<std::string> private_key_to_pem(EVP_PKEY* key, const SecretBytes* passwor
   return out;
 }
 
-Result<Bytes> private_key_to_der(EVP_PKEY* key) {
+Result<Bytes> private_key_to_der(EVP_PKEY* key, const SecretBytes* password) {
   core::BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!i2d_PKCS8PrivateKey_bio(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr))
+  if (!i2d_PKCS8PrivateKey_bio(bio.get(), key, password ? EVP_aes_256_cbc() : nullptr, nullptr, 0,
+                               password ? password_callback : nullptr, const_cast<SecretBytes*>(password)))
     return internal_error("cannot encode the private key: " + openssl_errors());
   return core::bio_contents(bio.get());
 }

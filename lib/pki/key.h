@@ -34,7 +34,8 @@ Result<core::EvpPkeyPtr> parse_public_key(ByteView data);
 
 // PKCS#8 PEM; encrypted with AES-256-CBC under password when it is non-null.
 Result<std::string> private_key_to_pem(EVP_PKEY* key, const SecretBytes* password);
-Result<Bytes> private_key_to_der(EVP_PKEY* key);
+// PKCS#8 DER (EncryptedPrivateKeyInfo when password is non-null).
+Result<Bytes> private_key_to_der(EVP_PKEY* key, const SecretBytes* password);
 Result<std::string> public_key_to_pem(EVP_PKEY* key);
 Result<Bytes> public_key_to_der(EVP_PKEY* key);  // SubjectPublicKeyInfo
 
