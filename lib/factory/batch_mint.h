@@ -6,6 +6,15 @@
 // Output, per device: OUT_DIR/<serial>/idevid.crt, idevid.key (0600; absent when the device
 // sent a CSR), chain.pem (the issuing CA and its chain). A device folder appears atomically
 // (written under a temporary name, then renamed), so a folder that exists is complete.
+// The device serial names the folder, so a serial must be a safe file name as well as a
+// PrintableString: one containing '/' or starting with '.' (hence also "." and "..") is an
+// input error, as is one equal to the ledger's file name when the ledger lives in OUT_DIR.
+//
+// Resuming: a device already in the ledger is skipped; a device whose folder exists but is
+// not in the ledger (killed between the rename and the ledger commit) is read back from its
+// folder and recorded, never minted twice; OUT_DIR/.tmp-* folders of a killed run are
+// deleted at start. Both count as already_issued. OUT_DIR/.lock keeps two batches from
+// writing into one folder at once. A certificate serial already in the ledger is an error.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +44,9 @@ struct BatchOptions {
   std::string out_dir;
   std::string ledger_path;        // empty: OUT_DIR/ledger.sqlite
   unsigned jobs = 0;              // 0: all cores
+  // Flush OUT_DIR to stable storage once at the end (syncfs), so a batch reported complete
+  // survives a power cut. Never per device: see device_folder.h for why that is not needed.
+  bool sync_at_end = true;
 };
 
 struct DeviceResult {

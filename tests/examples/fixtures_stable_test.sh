@@ -6,7 +6,7 @@ script=$IOTONB_SOURCE_DIR/examples/ci-fixtures/make-fixtures.sh
 bash "$script" "$work/a"
 bash "$script" "$work/b"
 files=$(cd "$work/a" && find . -name '*.crt' -o -name '*.csr' -o -name '*.pem' | sort)
-[ "$(echo "$files" | wc -l)" -ge 12 ] || { echo "expected at least 12 fixture files, got: $files"; exit 1; }
+[ "$(echo "$files" | wc -l)" -eq 10 ] || { echo "expected 10 fixture files (4 CA/service certificates, 2 CSRs, 2 devices × certificate and chain), got: $files"; exit 1; }
 for f in $files; do
   cmp "$work/a/$f" "$work/b/$f" || { echo "fixture $f differs between runs"; exit 1; }
 done

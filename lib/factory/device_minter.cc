@@ -1,0 +1,115 @@
+#include "factory/device_minter.h"
+
+#include <openssl/crypto.h>
+
+#include "core/encoding.h"
+#include "core/files.h"
+#include "factory/device_folder.h"
+#include "pki/certificate.h"
+#include "pki/csr.h"
+#include "pki/key.h"
+#include "pki/serial.h"
+
+namespace iotonb::factory {
+namespace {
+
+// The private key's PEM, wiped when it goes out of scope.
+struct WipedString {
+  std::string text;
+  WipedString() = default;
+  WipedString(const WipedString&) = delete;
+  WipedString& operator=(const WipedString&) = delete;
+  ~WipedString() { OPENSSL_cleanse(text.data(), text.size()); }
+};
+
+std::string subject_serial(const X509* cert) {
+  const X509_NAME* name = X509_get_subject_name(cert);
+  const int index = X509_NAME_get_index_by_NID(name, NID_serialNumber, -1);
+  if (index < 0) return {};
+  const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                     static_cast<std::size_t>(ASN1_STRING_length(value)));
+}
+
+}  // namespace
+
+DeviceMinter::DeviceMinter(const BatchOptions& options, const pki::IssuingCa& ca, const std::string& chain_pem)
+    : options_(options), ca_(ca), chain_pem_(chain_pem), keygen_(options.key_type), sha256_(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
+
+std::string DeviceMinter::fingerprint(ByteView der) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(der.data(), der.size(), digest, &len, sha256_ ? sha256_.get() : EVP_sha256(), nullptr);
+  return core::to_hex(ByteView(digest, len));
+}
+
+Result<core::EvpPkeyPtr> DeviceMinter::device_key(const DeviceRow& row) {
+  if (row.csr_path.empty()) return keygen_.generate();
+  // Validated before the batch started; read again here (checking the proof of possession
+  // again) because a million CSRs are not kept in memory between the two passes.
+  IOTONB_ASSIGN_OR_RETURN(auto csr, pki::read_csr(row.csr_path));
+  EVP_PKEY* key = X509_REQ_get0_pubkey(csr.get());
+  if (key == nullptr || EVP_PKEY_up_ref(key) != 1) return input_error(row.csr_path + ": unreadable public key");
+  return core::EvpPkeyPtr(key);
+}
+
+Result<MintedDevice> DeviceMinter::mint(const DeviceRow& row) {
+  pki::IdevidRequest request = device_request(row, options_.defaults);
+  IOTONB_ASSIGN_OR_RETURN(core::EvpPkeyPtr key, device_key(row));
+  if (options_.cert_serial_seed.empty()) {
+    IOTONB_ASSIGN_OR_RETURN(request.cert_serial, pki::random_serial());
+  } else {
+    request.cert_serial = pki::derived_serial(options_.cert_serial_seed, row.serial);
+  }
+  auto cert = pki::issue_idevid(request, key.get(), ca_);
+  if (!cert) return cert.error().context("device " + row.serial);
+
+  const Bytes der = pki::certificate_der(cert->get());
+  const std::string cert_pem = core::to_pem("CERTIFICATE", der);
+  WipedString key_pem;
+  if (row.csr_path.empty()) {
+    IOTONB_ASSIGN_OR_RETURN(key_pem.text, pki::private_key_to_pem(key.get(), nullptr));
+  }
+  IOTONB_ASSIGN_OR_RETURN(DeviceFiles files,
+                          write_device_folder(options_.out_dir, row.serial, cert_pem, key_pem.text, chain_pem_));
+
+  MintedDevice out;
+  out.record.device_serial = row.serial;
+  out.record.cert_serial_hex = core::to_hex(pki::certificate_serial(cert->get()));
+  out.record.fingerprint_sha256 = fingerprint(der);
+  out.record.device_dir = files.dir;
+  out.record.issued_at = core::now();
+  out.result = {row.serial, out.record.cert_serial_hex, out.record.fingerprint_sha256, files.dir,
+                files.cert_path,  files.key_path,            files.chain_path};
+  return out;
+}
+
+Result<MintedDevice> DeviceMinter::recover(const DeviceRow& row) {
+  const std::string dir = options_.out_dir + "/" + row.serial;
+  DeviceFiles files = device_files(options_.out_dir, row.serial, core::path_exists(dir + "/" + kKeyFile));
+  const std::string hint = " (move the folder away to mint this device again)";
+  IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(files.cert_path));
+  auto cert = pki::parse_certificate(data);
+  if (!cert) return input_error(files.cert_path + ": " + cert.error().message + hint);
+  if (X509_check_issued(ca_.cert.get(), cert->get()) != X509_V_OK ||
+      X509_verify(cert->get(), X509_get0_pubkey(ca_.cert.get())) != 1) {
+    core::openssl_errors();
+    return input_error(files.cert_path + ": not issued by this batch's CA" + hint);
+  }
+  if (subject_serial(cert->get()) != row.serial)
+    return input_error(files.cert_path + ": its subject serialNumber is not " + row.serial + hint);
+
+  const Bytes der = pki::certificate_der(cert->get());
+  MintedDevice out;
+  out.minted = false;
+  out.record.device_serial = row.serial;
+  out.record.cert_serial_hex = core::to_hex(pki::certificate_serial(cert->get()));
+  out.record.fingerprint_sha256 = fingerprint(der);
+  out.record.device_dir = files.dir;
+  out.record.issued_at = core::now();
+  out.result = {row.serial, out.record.cert_serial_hex, out.record.fingerprint_sha256, files.dir,
+                files.cert_path,  files.key_path,            files.chain_path};
+  return out;
+}
+
+}  // namespace iotonb::factory
