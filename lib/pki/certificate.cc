@@ -28,15 +28,17 @@ Result<core::X509Ptr> issue_certificate(CertificateSpec spec, const X509* issuer
       !X509_set_pubkey(cert.get(), spec.public_key))
     return internal_error("cannot build the certificate: " + core::openssl_errors());
 
-  IOTONB_ASSIGN_OR_RETURN(auto ski, subject_key_id_ext(spec.public_key));
+  const Bytes subject_id = key_identifier(X509_get_X509_PUBKEY(cert.get()));
+  IOTONB_ASSIGN_OR_RETURN(auto ski, subject_key_id_ext(subject_id));
   spec.extensions.push_back(std::move(ski));
   Bytes authority_id;
   if (issuer != nullptr) {
     if (const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(const_cast<X509*>(issuer)))
       authority_id.assign(ASN1_STRING_get0_data(id), ASN1_STRING_get0_data(id) + ASN1_STRING_length(id));
   }
+  if (authority_id.empty() && issuer == nullptr) authority_id = subject_id;
   if (authority_id.empty()) {
-    IOTONB_ASSIGN_OR_RETURN(authority_id, key_identifier(issuer ? X509_get0_pubkey(issuer) : spec.public_key));
+    IOTONB_ASSIGN_OR_RETURN(authority_id, key_identifier(X509_get0_pubkey(issuer)));
   }
   IOTONB_ASSIGN_OR_RETURN(auto aki, authority_key_id_ext(authority_id));
   spec.extensions.push_back(std::move(aki));
@@ -83,14 +85,14 @@ Result<core::X509Ptr> parse_certificate(ByteView data) {
 Result<std::vector<core::X509Ptr>> read_certificates(const std::string& path) {
   IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
   auto certs = parse_certificates(data);
-  if (!certs) return certs.error().context(path);
+  if (!certs) return certs.error().context(path == "-" ? "stdin" : path);  // as core::read_input names it
   return certs;
 }
 
 Result<core::X509Ptr> read_certificate(const std::string& path) {
   IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
   auto cert = parse_certificate(data);
-  if (!cert) return cert.error().context(path);
+  if (!cert) return cert.error().context(path == "-" ? "stdin" : path);  // as core::read_input names it
   return cert;
 }
 

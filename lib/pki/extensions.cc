@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include "core/der.h"
+#include "core/encoding.h"
 #include "pki/name.h"
 #include "pki/oids.h"
 
@@ -52,7 +53,14 @@ std::optional<UrlExtension> read_string_ext(const X509* cert, const char* oid) {
                      : e->tag == der::kUtf8String      ? "UTF8String"
                                                        : nullptr;
   if (type == nullptr) return std::nullopt;
-  return UrlExtension{std::string(as_chars(e->content)), oid, type};
+  // The value is a URL or an authority: printable ASCII (IA5String, PrintableString), or
+  // UTF-8 without control characters; anything else is not a usable value.
+  std::string text(as_chars(e->content));
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f || (c > 0x7f && e->tag != der::kUtf8String)) return std::nullopt;
+  }
+  if (e->tag == der::kUtf8String && !core::is_utf8(text)) return std::nullopt;
+  return UrlExtension{std::move(text), oid, type};
 }
 
 }  // namespace
@@ -88,22 +96,29 @@ Result<X509ExtPtr> extended_key_usage_ext(const std::vector<std::string>& oids) 
   return wrap(X509V3_EXT_i2d(NID_ext_key_usage, 0, eku.get()), "extendedKeyUsage");
 }
 
-Result<Bytes> key_identifier(EVP_PKEY* key) {
-  core::OsslPtr<X509_PUBKEY, X509_PUBKEY_free> pub(nullptr);
-  X509_PUBKEY* raw = nullptr;
-  if (!X509_PUBKEY_set(&raw, key)) return internal_error("cannot encode the public key: " + core::openssl_errors());
-  pub.reset(raw);
+Bytes key_identifier(const X509_PUBKEY* encoded) {
   const unsigned char* bits = nullptr;
   int len = 0;
-  X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, pub.get());
+  X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, encoded);
   Bytes id(SHA_DIGEST_LENGTH);
   SHA1(bits, static_cast<std::size_t>(len), id.data());
   return id;
 }
 
+Result<Bytes> key_identifier(EVP_PKEY* key) {
+  X509_PUBKEY* raw = nullptr;
+  if (!X509_PUBKEY_set(&raw, key)) return internal_error("cannot encode the public key: " + core::openssl_errors());
+  core::OsslPtr<X509_PUBKEY, X509_PUBKEY_free> pub(raw);
+  return key_identifier(pub.get());
+}
+
+Result<X509ExtPtr> subject_key_id_ext(ByteView key_id) {
+  return raw_ext("2.5.29.14", false, der::tlv(der::kOctetString, key_id));
+}
+
 Result<X509ExtPtr> subject_key_id_ext(EVP_PKEY* key) {
   IOTONB_ASSIGN_OR_RETURN(Bytes id, key_identifier(key));
-  return raw_ext("2.5.29.14", false, der::tlv(der::kOctetString, id));
+  return subject_key_id_ext(id);
 }
 
 Result<X509ExtPtr> authority_key_id_ext(ByteView key_id) {

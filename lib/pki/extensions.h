@@ -24,8 +24,12 @@ Result<core::X509ExtPtr> key_usage_ext(int ku_bits /* KU_* flags from x509v3.h *
 Result<core::X509ExtPtr> extended_key_usage_ext(const std::vector<std::string>& oids);
 // RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits.
 Result<core::X509ExtPtr> subject_key_id_ext(EVP_PKEY* key);
+Result<core::X509ExtPtr> subject_key_id_ext(ByteView key_id);
 Result<core::X509ExtPtr> authority_key_id_ext(ByteView key_id);
 Result<Bytes> key_identifier(EVP_PKEY* key);
+// The same from an already encoded key: encoding a provider key is slow in OpenSSL 3.0
+// (hundreds of microseconds), so certificate issuance encodes it once and reuses it.
+Bytes key_identifier(const X509_PUBKEY* encoded);
 
 // subjectAltName from "DNS:a.example,IP:192.0.2.1,URI:https://x,email:a@b" entries plus an
 // optional hardwareModuleName otherName.
@@ -38,7 +42,8 @@ Result<core::X509ExtPtr> mud_signer_ext(const X509_NAME* signer);
 // Readers, for inspection and for the registrar and MASA later on.
 std::optional<HardwareModuleName> read_hardware_module_name(const X509* cert);
 // The MASA URL under the standard OID, or under the legacy private OID; any of IA5String,
-// PrintableString or UTF8String is accepted, as seen in the field.
+// PrintableString or UTF8String is accepted, as seen in the field, but not a value with
+// control characters or bytes its string type cannot carry (non-ASCII in an IA5String).
 struct UrlExtension {
   std::string value;
   std::string oid;
