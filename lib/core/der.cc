@@ -92,6 +92,8 @@ Result<Bytes> oid_from_text(const std::string& dotted) {
   }
   if (arcs.size() < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39))
     return input_error("OID \"" + dotted + "\": needs at least two valid arcs");
+  // The first two arcs share one subidentifier (arcs[0] * 40 + arcs[1]); it must not wrap.
+  if (arcs[1] > UINT64_MAX - 80) return input_error("OID \"" + dotted + "\": second arc too large");
   Bytes content;
   auto push_arc = [&](std::uint64_t v) {
     std::uint8_t tmp[10];

@@ -53,7 +53,62 @@ const std::array<int, 256>& base64_table() {
   return table;
 }
 
+// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when there is none.
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = at(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char low = 0x80, high = 0xbf;  // range of the second byte
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c == 0xe0) {
+    n = 3, low = 0xa0;
+  } else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) {
+    n = 3;
+  } else if (c == 0xed) {
+    n = 3, high = 0x9f;
+  } else if (c == 0xf0) {
+    n = 4, low = 0x90;
+  } else if (c >= 0xf1 && c <= 0xf3) {
+    n = 4;
+  } else if (c == 0xf4) {
+    n = 4, high = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size() || at(i + 1) < low || at(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xbf) return 0;
+  return n;
+}
+
 }  // namespace
+
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = utf8_sequence(text, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string to_utf8_lossy(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = utf8_sequence(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
 
 std::string to_hex(ByteView data, bool upper) {
   const char* digits = upper ? kHexDigitsUpper : kHexDigits;

@@ -26,6 +26,13 @@ struct PemBlock {
   Bytes der;
 };
 
+// Well-formed UTF-8 as Unicode defines it (Table 3-7: no overlong forms, surrogates or code
+// points past U+10FFFF). JSON text must be UTF-8 (RFC 8259 8.1), and certificates carry
+// whatever bytes their issuer chose, so descriptions pass through to_utf8_lossy.
+bool is_utf8(std::string_view text);
+// text with each byte that does not belong to a well-formed sequence replaced by U+FFFD.
+std::string to_utf8_lossy(std::string_view text);
+
 std::string to_pem(std::string_view label, ByteView der);
 // Every PEM block in text, in order; text outside blocks is ignored (as openssl does).
 // An unterminated block or bad base64 is an error naming the block's label.

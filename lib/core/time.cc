@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace iotonb::core {
@@ -102,6 +103,15 @@ Result<UnixTime> parse_time(std::string_view text) {
 }
 
 Result<UnixTime> parse_time_or_duration(std::string_view text, UnixTime base) {
+  // base may be anything parse_time accepts ("@9223372036854775807"): never overflow past it.
+  auto out_of_range = [&] {
+    return input_error("time \"" + std::string(text) + "\" after " + std::to_string(base) + ": out of range");
+  };
+  auto add = [&](std::int64_t seconds) -> Result<UnixTime> {
+    UnixTime sum = 0;
+    if (__builtin_add_overflow(base, seconds, &sum)) return out_of_range();
+    return sum;
+  };
   if (text.size() >= 2 && text.find_first_not_of("0123456789", 0) == text.size() - 1) {
     std::int64_t n = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
@@ -110,15 +120,15 @@ Result<UnixTime> parse_time_or_duration(std::string_view text, UnixTime base) {
         case 'y': {
           std::time_t b = static_cast<std::time_t>(base);
           std::tm tm{};
-          gmtime_r(&b, &tm);
+          if (gmtime_r(&b, &tm) == nullptr) return out_of_range();
           int year = tm.tm_year + 1900 + static_cast<int>(n);
           int day = std::min(tm.tm_mday, days_in_month(year, tm.tm_mon + 1));
           return make_time(year, tm.tm_mon + 1, day, tm.tm_hour, tm.tm_min, tm.tm_sec, text);
         }
-        case 'd': return base + n * 86400;
-        case 'h': return base + n * 3600;
-        case 'm': return base + n * 60;
-        case 's': return base + n;
+        case 'd': return add(n * 86400);
+        case 'h': return add(n * 3600);
+        case 'm': return add(n * 60);
+        case 's': return add(n);
         default: break;
       }
     }
@@ -130,8 +140,10 @@ std::string format_rfc3339(UnixTime t) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  // RFC 3339 date-fullyear is four digits; strftime's %Y drops the zeros of years before 1000.
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

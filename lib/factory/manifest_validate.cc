@@ -24,7 +24,10 @@ std::uint64_t serial_hash(std::string_view s) {
 }
 
 Status check_row(const DeviceSource& source, const DeviceRow& row, const ValidationOptions& options) {
-  auto at = [&](const Error& e) { return input_error(source.where(row) + ": " + e.message); };
+  // Keeps the error's kind: a CSR whose proof of possession fails is a failed check (exit 1),
+  // not malformed input.
+  auto at = [&](const Error& e) { return Error{e.kind == ErrorKind::verification ? e.kind : ErrorKind::input,
+                                               source.where(row) + ": " + e.message}; };
   static const pki::IdevidRequest kNoDefaults;
   if (auto s = pki::check_device_serial(row.serial); !s) return at(s.error());
   if (auto s = check_folder_name(row.serial); !s) return at(s.error());

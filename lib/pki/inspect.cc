@@ -121,6 +121,43 @@ json idevid_fields(const X509* cert) {
   return out;
 }
 
+// Certificates and requests carry whatever bytes their issuer put in a name or an IA5String;
+// JSON must be UTF-8 (nlohmann's dump() throws otherwise), so every string is made valid.
+void make_utf8(json& value) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (!core::is_utf8(text)) value = core::to_utf8_lossy(text);
+  } else if (value.is_structured()) {
+    for (auto& item : value) make_utf8(item);
+  }
+}
+
+// The certificate's key; OpenSSL parses a certificate whose key it cannot decode (an
+// unknown algorithm, an EC point off the curve) and then has no EVP_PKEY for it.
+json certificate_public_key(const X509* cert) {
+  if (const EVP_PKEY* key = X509_get0_pubkey(cert)) {
+    json out = describe_public_key(key);
+    out.erase("type");
+    return out;
+  }
+  core::openssl_errors();
+  const X509_PUBKEY* spki = X509_get_X509_PUBKEY(cert);
+  ASN1_OBJECT* algorithm = nullptr;
+  if (spki != nullptr) X509_PUBKEY_get0_param(&algorithm, nullptr, nullptr, nullptr, spki);
+  json out{{"algorithm", "unreadable " + (algorithm ? object_name(algorithm) : std::string("key"))}};
+  unsigned char* der = nullptr;
+  int len = spki ? i2d_X509_PUBKEY(spki, &der) : 0;
+  if (len > 0) {
+    core::OsslBytesPtr owned(der);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    EVP_Digest(der, static_cast<std::size_t>(len), digest, &digest_len, EVP_sha256(), nullptr);
+    out["spki_sha256"] = core::to_hex({digest, digest_len});
+  }
+  core::openssl_errors();
+  return out;
+}
+
 }  // namespace
 
 json describe_public_key(const EVP_PKEY* key) {
@@ -143,13 +180,12 @@ json describe_certificate(const X509* cert) {
   out["not_before"] = time_text(X509_get0_notBefore(cert));
   out["not_after"] = time_text(X509_get0_notAfter(cert));
   out["signature_algorithm"] = OBJ_nid2ln(X509_get_signature_nid(cert));
-  json key = describe_public_key(X509_get0_pubkey(cert));
-  key.erase("type");
-  out["public_key"] = std::move(key);
+  out["public_key"] = certificate_public_key(cert);
   const bool ca = X509_check_ca(const_cast<X509*>(cert)) != 0;
   out["ca"] = ca;
   if (ca && X509_get_pathlen(const_cast<X509*>(cert)) >= 0) out["path_len"] = X509_get_pathlen(const_cast<X509*>(cert));
   out["self_signed"] = X509_self_signed(const_cast<X509*>(cert), 0) == 1;
+  core::openssl_errors();  // X509_self_signed queues an error when the key is unreadable
   out["key_usage"] = key_usage(cert);
   out["extended_key_usage"] = extended_key_usage(cert);
   core::GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
@@ -160,6 +196,7 @@ json describe_certificate(const X509* cert) {
   if (!idevid.empty()) out["idevid"] = std::move(idevid);
   out["fingerprints"] = {{"sha256", core::to_hex_separated(certificate_fingerprint(cert, EVP_sha256()), ':')},
                          {"sha1", core::to_hex_separated(certificate_fingerprint(cert, EVP_sha1()), ':')}};
+  make_utf8(out);
   return out;
 }
 
@@ -181,6 +218,8 @@ json describe_csr(X509_REQ* csr) {
     sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
   }
   out["subject_alt_names"] = std::move(sans);
+  core::openssl_errors();
+  make_utf8(out);
   return out;
 }
 

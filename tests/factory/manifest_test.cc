@@ -25,13 +25,14 @@ std::vector<DeviceRow> read_all(DeviceSource& source) {
 }
 
 // Validates a CSV manifest with the given text; returns the error message ("" when valid).
-std::string csv_error(const TempDir& dir, const std::string& text, ValidationOptions options = {}) {
+std::string csv_error(const TempDir& dir, const std::string& text, ValidationOptions options = {},
+                      ErrorKind expected = ErrorKind::input) {
   const std::string path = dir.write("devices.csv", text);
   auto source = open_csv_manifest(path);
   if (!source) return source.error().message;
   auto n = validate_source(**source, options);
   if (n) return "";
-  EXPECT_EQ(n.error().kind, ErrorKind::input) << n.error().message;
+  EXPECT_EQ(n.error().kind, expected) << n.error().message;
   return n.error().message;
 }
 
@@ -188,7 +189,8 @@ TEST(CsvManifest, ChecksCsrProofOfPossession) {
   write_csr(dir, "good.csr", false);
   write_csr(dir, "bad.csr", true);
   EXPECT_EQ(csv_error(dir, "serial,csr\nSN-1,good.csr\n"), "");
-  std::string message = csv_error(dir, "serial,csr\nSN-1,good.csr\nSN-2,bad.csr\n");
+  // A failed proof of possession is a failed check (exit 1), not malformed input.
+  std::string message = csv_error(dir, "serial,csr\nSN-1,good.csr\nSN-2,bad.csr\n", {}, ErrorKind::verification);
   EXPECT_EQ(message.rfind(dir / "devices.csv:3: ", 0), 0u) << message;
   EXPECT_NE(message.find("proof of possession failed"), std::string::npos) << message;
   message = csv_error(dir, "serial,csr\nSN-1,missing.csr\n");
