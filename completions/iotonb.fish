@@ -17,7 +17,7 @@ complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key in
 complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -l help-all -d 'Print help for every command and exit'
 complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -s q -l quiet -d 'Print only results and errors'
 complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -s v -l verbose -d 'Print more about what is being done (repeatable)'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -l config -r -F -d 'YAML file of option defaults (see iotonb(1) CONFIGURATION)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -l config -r -F -d 'YAML file of option defaults (see iotonb(1) CONFIGURATION); or set IOTONB_CONFIG'
 
 # iotonb ca
 complete -c iotonb -n '__fish_seen_subcommand_from ca; and not __fish_seen_subcommand_from create' -a 'create' -d 'Create a CA or service certificate and its key'

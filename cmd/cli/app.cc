@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/command_table.h"
@@ -91,8 +93,8 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
   app->set_help_all_flag("--help-all", "Print help for every command and exit");
   app->add_flag("-q,--quiet", ctx.quiet, "Print only results and errors");
   app->add_flag("-v,--verbose", ctx.verbosity, "Print more about what is being done (repeatable)");
-  app->set_config("--config", "", "YAML file of option defaults (see iotonb(1) CONFIGURATION)")
-      ->envname("IOTONB_CONFIG");
+  // IOTONB_CONFIG is applied by run(): CLI11 would read it after the config file.
+  app->set_config("--config", "", "YAML file of option defaults (see iotonb(1) CONFIGURATION); or set IOTONB_CONFIG");
   app->config_formatter(std::make_shared<YamlConfig>());
   app->require_subcommand(1);
 
@@ -130,8 +132,16 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return kExitUsage;
   }
   limit_environment_to(*app, *invoked);
+  // CLI11 reads the config file before the environment, so IOTONB_CONFIG would be seen too
+  // late: it becomes a --config argument unless one is given.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const char* env_config = std::getenv("IOTONB_CONFIG");
+  if (env_config != nullptr && *env_config != '\0' &&
+      std::none_of(args.begin(), args.end(), [](const std::string& a) { return a == "--config" || a.rfind("--config=", 0) == 0; }))
+    args.insert(args.begin(), {"--config", env_config});
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
   try {
-    app->parse(argc, argv);
+    app->parse(args);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app->exit(e, out, err);
     err << "iotonb: " << e.what() << '\n';

@@ -18,7 +18,12 @@ void define_help(CLI::App& group, Context& ctx) {
         if (next == nullptr) return usage_error("help: no command '" + word + "' (see 'iotonb help')");
         target = next;
       }
-      *ctx.out << target->help();
+      // Through the formatter: App::help() would hand over to the selected subcommand, which
+      // is `help` itself.
+      std::string name;
+      for (const CLI::App* a = target; a != nullptr; a = a->get_parent())
+        name = a->get_name() + (name.empty() ? "" : " " + name);
+      *ctx.out << target->get_formatter()->make_help(target, name, CLI::AppFormatMode::Normal);
       return {};
     };
   });
