@@ -24,22 +24,23 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
-build() {  # build DIR [cmake options...]
-  local dir=$1; shift
+build() {  # build DIR TARGET [cmake options...]
+  local dir=$1 target=$2; shift 2
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  ninja -C "$dir" -j "$jobs"
+  ninja -C "$dir" -j "$jobs" "$target"
 }
 
 case "$mode" in
   demo)
-    build build -DIOTONB_BUILD_TESTS=OFF -DIOTONB_BUILD_BENCH=OFF
+    build build all -DIOTONB_BUILD_TESTS=OFF -DIOTONB_BUILD_BENCH=OFF
     IOTONB_BIN="$top/build/iotonb" bash examples/demo.sh
     ;;
   test)
-    build build
+    build build all
     ctest --test-dir build --output-on-failure -j "$jobs"
-    # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
-    build build-asan -DIOTONB_SANITIZE=ON -DIOTONB_BUILD_BENCH=OFF
+    # The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer (only the
+    # GoogleTest programs are built: the script tests need the whole tree and run above).
+    build build-asan unit_tests -DIOTONB_SANITIZE=ON -DIOTONB_BUILD_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
     ;;
