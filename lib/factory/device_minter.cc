@@ -31,6 +31,21 @@ std::string subject_serial(const X509* cert) {
                      static_cast<std::size_t>(ASN1_STRING_length(value)));
 }
 
+// The ledger record and the caller's result for a device whose folder is complete.
+MintedDevice minted_device(const DeviceRow& row, const X509* cert, std::string fingerprint_sha256,
+                           const DeviceFiles& files, bool minted) {
+  MintedDevice out;
+  out.minted = minted;
+  out.record.device_serial = row.serial;
+  out.record.cert_serial_hex = core::to_hex(pki::certificate_serial(cert));
+  out.record.fingerprint_sha256 = std::move(fingerprint_sha256);
+  out.record.device_dir = files.dir;
+  out.record.issued_at = core::now();
+  out.result = {row.serial, out.record.cert_serial_hex, out.record.fingerprint_sha256, files.dir,
+                files.cert_path,  files.key_path,            files.chain_path};
+  return out;
+}
+
 }  // namespace
 
 DeviceMinter::DeviceMinter(const BatchOptions& options, const pki::IssuingCa& ca, const std::string& chain_pem)
@@ -73,15 +88,7 @@ Result<MintedDevice> DeviceMinter::mint(const DeviceRow& row) {
   IOTONB_ASSIGN_OR_RETURN(DeviceFiles files,
                           write_device_folder(options_.out_dir, row.serial, cert_pem, key_pem.text, chain_pem_));
 
-  MintedDevice out;
-  out.record.device_serial = row.serial;
-  out.record.cert_serial_hex = core::to_hex(pki::certificate_serial(cert->get()));
-  out.record.fingerprint_sha256 = fingerprint(der);
-  out.record.device_dir = files.dir;
-  out.record.issued_at = core::now();
-  out.result = {row.serial, out.record.cert_serial_hex, out.record.fingerprint_sha256, files.dir,
-                files.cert_path,  files.key_path,            files.chain_path};
-  return out;
+  return minted_device(row, cert->get(), fingerprint(der), files, true);
 }
 
 Result<MintedDevice> DeviceMinter::recover(const DeviceRow& row) {
@@ -99,17 +106,7 @@ Result<MintedDevice> DeviceMinter::recover(const DeviceRow& row) {
   if (subject_serial(cert->get()) != row.serial)
     return input_error(files.cert_path + ": its subject serialNumber is not " + row.serial + hint);
 
-  const Bytes der = pki::certificate_der(cert->get());
-  MintedDevice out;
-  out.minted = false;
-  out.record.device_serial = row.serial;
-  out.record.cert_serial_hex = core::to_hex(pki::certificate_serial(cert->get()));
-  out.record.fingerprint_sha256 = fingerprint(der);
-  out.record.device_dir = files.dir;
-  out.record.issued_at = core::now();
-  out.result = {row.serial, out.record.cert_serial_hex, out.record.fingerprint_sha256, files.dir,
-                files.cert_path,  files.key_path,            files.chain_path};
-  return out;
+  return minted_device(row, cert->get(), fingerprint(pki::certificate_der(cert->get())), files, false);
 }
 
 }  // namespace iotonb::factory

@@ -1,27 +1,15 @@
 # shellcheck shell=bash
-# Shared by the CLI behaviour scripts: environment checks, a scratch folder removed on exit,
+# Shared by the CLI behaviour scripts, on top of tests/checks.sh: a clean environment,
 # and `expect_exit`, which runs iotonb and records stdout/stderr for the checks that follow.
-# Sourced, not run. A script ends with `finish`, which exits 1 listing every failed check.
-set -Eeuo pipefail
-trap 'echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: command failed: $BASH_COMMAND" >&2; exit 1' ERR
-
-: "${IOTONB_BIN:?IOTONB_BIN must point at the iotonb binary}"
-PYTHON3="${PYTHON3:-/usr/bin/python3}"
-[[ -x "$IOTONB_BIN" ]] || { echo "FAIL: IOTONB_BIN=$IOTONB_BIN is not executable" >&2; exit 1; }
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/iotonb-cli.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK"
+# Sourced, not run.
+SUITE=cli
+# shellcheck source=../checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../checks.sh"
 # No configuration or secrets from the caller's environment.
 unset IOTONB_CONFIG IOTONB_PASSWORD IOTONB_CA_PASSWORD IOTONB_KEY_PASSWORD IOTONB_KEY_TYPE IOTONB_FORMAT || true
 
-FAILURES=()
-CHECKS=0
 OUT="$WORK/.stdout"
 ERR="$WORK/.stderr"
-
-fail() { FAILURES+=("$*"); echo "FAIL: $*" >&2; }
-pass() { echo "ok: $*"; }
 
 # expect_exit CODE DESCRIPTION -- ARGS...: runs iotonb ARGS (stdin from /dev/null unless the
 # caller redirects), stdout in $OUT, stderr in $ERR, and checks the exit code.
@@ -54,21 +42,6 @@ expect_stdout_empty() {
   if [[ ! -s "$OUT" ]]; then pass "stdout is empty"; else fail "stdout is not empty: $(head -c 200 "$OUT")"; fi
 }
 
-# check DESCRIPTION COMMAND...
-check() {
-  local what="$1"
-  shift
-  CHECKS=$((CHECKS + 1))
-  local out
-  if out="$("$@" 2>&1)"; then pass "$what"; else fail "$what"; printf '%s\n' "$out" | sed 's/^/    /' >&2; fi
-}
-
-# check_eq DESCRIPTION GOT WANT
-check_eq() {
-  CHECKS=$((CHECKS + 1))
-  if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
-
 # is_json FILE: one JSON document, or one per line (JSON Lines) with --lines.
 is_json() {
   if [[ "${1:-}" == --lines ]]; then
@@ -79,15 +52,6 @@ for l in lines: json.loads(l)' "$2"
   else
     "$PYTHON3" -c 'import json,sys; json.load(sys.stdin)' <"$1"
   fi
-}
-
-finish() {
-  if ((${#FAILURES[@]} > 0)); then
-    echo "${#FAILURES[@]} of $CHECKS checks failed:" >&2
-    printf '  - %s\n' "${FAILURES[@]}" >&2
-    exit 1
-  fi
-  echo "all $CHECKS checks passed"
 }
 
 # A root and an intermediate CA, deterministic validity: 2026-01-01 .. 2030-01-01 (root) and
