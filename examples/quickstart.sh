@@ -32,7 +32,7 @@ build() {  # build DIR TARGET [cmake options...]
 
 case "$mode" in
   demo)
-    build build all -DIOTONB_BUILD_TESTS=OFF -DIOTONB_BUILD_BENCH=OFF
+    build build iotonb-bin -DIOTONB_BUILD_TESTS=OFF -DIOTONB_BUILD_BENCH=OFF
     IOTONB_BIN="$top/build/iotonb" bash examples/demo.sh
     ;;
   test)
