@@ -97,6 +97,9 @@ Status run_create(const CreateOptions& o, Context& ctx) {
   spec.not_after = *not_after;
   IOTONB_ASSIGN_OR_RETURN(spec.extensions, pki::profile_extensions(profile, own_key->key(), profile_options));
   const pki::Signer& signer = parent ? *parent->signer : *own_key;
+  ctx.debug("profile " + o.profile + ", key " + pki::describe_key(own_key->key()) + " (" + own_key->reference() +
+            "), signed by " + (parent ? signer.reference() : std::string("itself")) + ", valid " +
+            core::format_rfc3339(now) + " to " + core::format_rfc3339(*not_after));
   IOTONB_ASSIGN_OR_RETURN(auto cert, pki::issue_certificate(std::move(spec), parent ? parent->cert.get() : nullptr, signer));
 
   // The key first: a certificate without its key is useless, a key without a certificate harmless.

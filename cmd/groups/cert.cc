@@ -94,6 +94,7 @@ Status run_verify(const VerifyOptions& o, Context& ctx) {
     print_description(ctx, result, Format::json);
   } else if (path) {
     *ctx.out << o.cert << ": OK\n";
+    for (const auto& c : *path) ctx.debug("  chain: " + pki::name_to_string(X509_get_subject_name(c.get())));
   }
   if (!path) return path.error().context(o.cert);
   return {};

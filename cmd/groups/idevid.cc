@@ -114,6 +114,9 @@ Status run_mint(const MintOptions& o, Context& ctx) {
                                                                "CA key password"));
   IOTONB_ASSIGN_OR_RETURN(auto ca, pki::open_issuing_ca(o.ca_cert, o.ca_key, password ? &*password : nullptr, o.ca_chain));
 
+  ctx.debug("issuing CA: " + pki::name_to_string(X509_get_subject_name(ca.cert.get())) + " (" + ca.signer->reference() + ")");
+  ctx.debug("ledger: " + (o.ledger.empty() ? o.out_dir + "/ledger.sqlite" : o.ledger) + ", key type: " + o.key_type +
+            ", jobs: " + (o.jobs ? std::to_string(o.jobs) : "all cores"));
   ProgressBar progress(!ctx.quiet && !o.no_progress && core::stderr_is_terminal());
   factory::BatchCallbacks callbacks;
   callbacks.on_device = [&ctx](const factory::DeviceResult& r) {

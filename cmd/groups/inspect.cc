@@ -96,6 +96,7 @@ Status run(const Options& o, Context& ctx) {
       auto d = r.describe(data);
       if (!d) continue;
       if (!*d) return d->error().context(file);
+      ctx.debug(file + ": recognised as " + r.kind);
       found = std::move(**d);
       break;
     }
