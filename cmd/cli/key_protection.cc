@@ -57,7 +57,7 @@ Result<std::optional<SecretBytes>> existing_key_password(const std::string& file
   std::string path = key_path.rfind("file:", 0) == 0 ? key_path.substr(5) : key_path;
   auto data = core::read_input(path, 1 << 20);
   if (!data) return data.error();
-  bool encrypted = as_chars(*data).find("ENCRYPTED") != std::string_view::npos;
+  const bool encrypted = pki::is_encrypted_private_key(*data);
   OPENSSL_cleanse(data->data(), data->size());
   if (!encrypted) return std::optional<SecretBytes>();
   return read_secret({"", "", prompt, false});

@@ -31,7 +31,7 @@ Status write_all(int fd, ByteView data, const std::string& what) {
 
 Result<Bytes> read_input(const std::string& path, std::size_t max_size) {
   const bool from_stdin = path == "-";
-  const std::string name = from_stdin ? "stdin" : path;
+  const std::string name = input_name(path);
   int fd = from_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error(name + ": " + errno_text(errno));
   Bytes out;
@@ -101,6 +101,8 @@ Status write_output(const std::string& path, ByteView data, const WriteOptions& 
   }
   return {};
 }
+
+std::string input_name(const std::string& path) { return path == "-" ? "stdin" : path; }
 
 bool path_exists(const std::string& path) {
   struct stat st {};

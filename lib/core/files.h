@@ -34,6 +34,9 @@ inline Status write_output(const std::string& path, std::string_view text, const
 // commands refuse before doing any expensive or irreversible work.
 Status check_writable(const std::string& path, bool overwrite);
 
+// How messages name an input: "stdin" for "-", else the path.
+std::string input_name(const std::string& path);
+
 bool path_exists(const std::string& path);
 bool stdin_is_terminal();
 bool stderr_is_terminal();

@@ -85,14 +85,14 @@ Result<core::X509Ptr> parse_certificate(ByteView data) {
 Result<std::vector<core::X509Ptr>> read_certificates(const std::string& path) {
   IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
   auto certs = parse_certificates(data);
-  if (!certs) return certs.error().context(path == "-" ? "stdin" : path);  // as core::read_input names it
+  if (!certs) return certs.error().context(core::input_name(path));
   return certs;
 }
 
 Result<core::X509Ptr> read_certificate(const std::string& path) {
   IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
   auto cert = parse_certificate(data);
-  if (!cert) return cert.error().context(path == "-" ? "stdin" : path);  // as core::read_input names it
+  if (!cert) return cert.error().context(core::input_name(path));
   return cert;
 }
 

@@ -56,7 +56,7 @@ Result<core::X509ReqPtr> parse_csr(ByteView data) {
 Result<core::X509ReqPtr> read_csr(const std::string& path) {
   IOTONB_ASSIGN_OR_RETURN(Bytes data, core::read_input(path));
   auto csr = parse_csr(data);
-  if (!csr) return csr.error().context(path == "-" ? "stdin" : path);  // as core::read_input names it
+  if (!csr) return csr.error().context(core::input_name(path));
   return csr;
 }
 

@@ -60,13 +60,13 @@ bool is_encrypted_der(ByteView data) {
   return text && (text->rfind("1.2.840.113549.1.5.", 0) == 0 || text->rfind("1.2.840.113549.1.12.1.", 0) == 0);
 }
 
-bool is_encrypted_key(ByteView data) {
+}  // namespace
+
+bool is_encrypted_private_key(ByteView data) {
   auto text = as_chars(data);
   return text.find("ENCRYPTED PRIVATE KEY") != std::string_view::npos ||
          text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos || is_encrypted_der(data);
 }
-
-}  // namespace
 
 const std::vector<std::string>& key_type_names() {
   static const std::vector<std::string> names = [] {
@@ -103,7 +103,7 @@ Result<EvpPkeyPtr> generate_key(KeyType type) {
 }
 
 Result<EvpPkeyPtr> parse_private_key(ByteView data, const SecretBytes* password) {
-  const bool encrypted = is_encrypted_key(data);
+  const bool encrypted = is_encrypted_private_key(data);
   if (encrypted && (password == nullptr || password->empty()))
     return input_error("private key is encrypted and no password was given");
   EvpPkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, password);
@@ -123,7 +123,7 @@ Result<EvpPkeyPtr> parse_public_key(ByteView data) {
   core::openssl_errors();
   // An unencrypted private key stands for its public half (the header promises it); only the
   // public half leaves this function.
-  if (!is_encrypted_key(data)) {
+  if (!is_encrypted_private_key(data)) {
     if (EvpPkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr)) {
       core::openssl_errors();
       if (auto spki = public_key_to_der(key.get()))

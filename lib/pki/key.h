@@ -29,6 +29,10 @@ Result<core::EvpPkeyPtr> generate_key(KeyType type);
 // Private key from PEM or DER; password is used only when the key is encrypted, and a missing
 // or wrong password is an input error that says so.
 Result<core::EvpPkeyPtr> parse_private_key(ByteView data, const SecretBytes* password);
+// Whether data is an encrypted private key (PEM "ENCRYPTED PRIVATE KEY", legacy PEM
+// Proc-Type ENCRYPTED, or DER EncryptedPrivateKeyInfo), so callers ask for a password only then.
+bool is_encrypted_private_key(ByteView data);
+
 // Public key from a SubjectPublicKeyInfo (PEM or DER), a certificate, or a private key.
 Result<core::EvpPkeyPtr> parse_public_key(ByteView data);
 
