@@ -5,6 +5,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -50,6 +51,7 @@ using Asn1TypePtr = OsslPtr<ASN1_TYPE, ASN1_TYPE_free>;
 using X509ExtStackPtr = OsslPtr<STACK_OF(X509_EXTENSION), free_ext_stack>;
 using GeneralNamesPtr = OsslPtr<GENERAL_NAMES, free_gens>;
 using GeneralNamePtr = OsslPtr<GENERAL_NAME, GENERAL_NAME_free>;
+using EcdsaSigPtr = OsslPtr<ECDSA_SIG, ECDSA_SIG_free>;
 using OsslStringPtr = OsslPtr<char, free_ossl_string>;
 using OsslBytesPtr = OsslPtr<unsigned char, free_ossl_bytes>;
 

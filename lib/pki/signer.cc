@@ -19,9 +19,10 @@ class KeySigner final : public Signer {
 
 }  // namespace
 
-Result<Bytes> Signer::sign(ByteView data) const {
+Result<Bytes> Signer::sign(ByteView data) const { return sign(data, default_digest(key())); }
+
+Result<Bytes> Signer::sign(ByteView data, const EVP_MD* md) const {
   core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  const EVP_MD* md = default_digest(key());
   std::size_t len = 0;
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1)

@@ -26,6 +26,9 @@ class Signer {
 
   // Signs data with the key's default digest (none for Ed25519); ECDSA signatures are DER.
   Result<Bytes> sign(ByteView data) const;
+  // Signs data with digest md (null for Ed25519), for formats whose algorithm names the
+  // digest (COSE, JOSE); ECDSA signatures are DER.
+  Result<Bytes> sign(ByteView data, const EVP_MD* md) const;
 };
 
 // Opens the key a reference names. password decrypts an encrypted key file; it may be null.
