@@ -5,12 +5,14 @@
 _iotonb_subcommands()
 {
     case $1 in
-        '') echo 'ca idevid cert csr key inspect help' ;;
+        '') echo 'ca idevid cert csr key voucher inspect help' ;;
         'ca') echo 'create' ;;
         'idevid') echo 'mint' ;;
         'cert') echo 'inspect verify' ;;
         'csr') echo 'create' ;;
         'key') echo 'generate public' ;;
+        'voucher') echo 'create sign verify inspect request' ;;
+        'voucher request') echo 'create sign verify inspect' ;;
     esac
 }
 
@@ -117,13 +119,75 @@ _iotonb()
         'key public:--key-password-file') _iotonb_files; return ;;
         'key public:-o'|'key public:--out') _iotonb_files; return ;;
         'key public:--format') COMPREPLY=($(compgen -W 'pem der' -- "$cur")); return ;;
+        'voucher create:--serial') :; return ;;
+        'voucher create:--assertion') COMPREPLY=($(compgen -W 'verified logged proximity agent-proximity' -- "$cur")); return ;;
+        'voucher create:--nonce') :; return ;;
+        'voucher create:--created-on') :; return ;;
+        'voucher create:--expires') :; return ;;
+        'voucher create:--pinned-domain-cert') _iotonb_files; return ;;
+        'voucher create:--pinned-domain-pubk') _iotonb_files; return ;;
+        'voucher create:--pinned-domain-pubk-sha256') _iotonb_files; return ;;
+        'voucher create:--idevid-issuer-from') _iotonb_files; return ;;
+        'voucher create:--domain-cert-revocation-checks') COMPREPLY=($(compgen -W 'true false' -- "$cur")); return ;;
+        'voucher create:--last-renewal-date') :; return ;;
+        'voucher create:--est-domain') :; return ;;
+        'voucher create:--additional-configuration-url') :; return ;;
+        'voucher create:--format') COMPREPLY=($(compgen -W 'json cbor' -- "$cur")); return ;;
+        'voucher create:-o'|'voucher create:--out') _iotonb_files; return ;;
+        'voucher sign:--key') _iotonb_files; return ;;
+        'voucher sign:--key-password-file') _iotonb_files; return ;;
+        'voucher sign:--cert') _iotonb_files; return ;;
+        'voucher sign:--chain') _iotonb_files; return ;;
+        'voucher sign:--form') COMPREPLY=($(compgen -W 'cms jws cose' -- "$cur")); return ;;
+        'voucher sign:--cms-content-type') COMPREPLY=($(compgen -W 'anima id-data' -- "$cur")); return ;;
+        'voucher sign:--cose-header') COMPREPLY=($(compgen -W 'x5chain x5bag kid none' -- "$cur")); return ;;
+        'voucher sign:--kid') :; return ;;
+        'voucher sign:--signing-time') :; return ;;
+        'voucher sign:-o'|'voucher sign:--out') _iotonb_files; return ;;
+        'voucher verify:--trust') _iotonb_files; return ;;
+        'voucher verify:--untrusted') _iotonb_files; return ;;
+        'voucher verify:--at') :; return ;;
+        'voucher verify:--serial') :; return ;;
+        'voucher verify:--nonce') :; return ;;
+        'voucher verify:--domain-cert') _iotonb_files; return ;;
+        'voucher verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'voucher inspect:--format') COMPREPLY=($(compgen -W 'text json diag' -- "$cur")); return ;;
+        'voucher request create:--serial') :; return ;;
+        'voucher request create:--assertion') COMPREPLY=($(compgen -W 'verified logged proximity agent-proximity' -- "$cur")); return ;;
+        'voucher request create:--nonce') :; return ;;
+        'voucher request create:--created-on') :; return ;;
+        'voucher request create:--expires') :; return ;;
+        'voucher request create:--idevid') _iotonb_files; return ;;
+        'voucher request create:--proximity-registrar-cert') _iotonb_files; return ;;
+        'voucher request create:--prior-signed') _iotonb_files; return ;;
+        'voucher request create:--est-domain') :; return ;;
+        'voucher request create:--additional-configuration-url') :; return ;;
+        'voucher request create:--format') COMPREPLY=($(compgen -W 'json cbor' -- "$cur")); return ;;
+        'voucher request create:-o'|'voucher request create:--out') _iotonb_files; return ;;
+        'voucher request sign:--key') _iotonb_files; return ;;
+        'voucher request sign:--key-password-file') _iotonb_files; return ;;
+        'voucher request sign:--cert') _iotonb_files; return ;;
+        'voucher request sign:--chain') _iotonb_files; return ;;
+        'voucher request sign:--form') COMPREPLY=($(compgen -W 'cms jws cose' -- "$cur")); return ;;
+        'voucher request sign:--cms-content-type') COMPREPLY=($(compgen -W 'anima id-data' -- "$cur")); return ;;
+        'voucher request sign:--cose-header') COMPREPLY=($(compgen -W 'x5chain x5bag kid none' -- "$cur")); return ;;
+        'voucher request sign:--kid') :; return ;;
+        'voucher request sign:--signing-time') :; return ;;
+        'voucher request sign:-o'|'voucher request sign:--out') _iotonb_files; return ;;
+        'voucher request verify:--trust') _iotonb_files; return ;;
+        'voucher request verify:--untrusted') _iotonb_files; return ;;
+        'voucher request verify:--at') :; return ;;
+        'voucher request verify:--serial') :; return ;;
+        'voucher request verify:--nonce') :; return ;;
+        'voucher request verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'voucher request inspect:--format') COMPREPLY=($(compgen -W 'text json diag' -- "$cur")); return ;;
         'inspect:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
     esac
 
     local words= opts= args=
     case $cmd in
         '')
-            words='ca idevid cert csr key inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
+            words='ca idevid cert csr key voucher inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
         'ca')
             words='create' opts='-h --help --help-all' args= ;;
         'ca create')
@@ -148,6 +212,26 @@ _iotonb()
             words='' opts='-h --help --help-all --key-type -o --out --public-out --password-file --no-password --insecure --format --force' args= ;;
         'key public')
             words='' opts='-h --help --help-all --key-password-file -o --out --format --force' args=files ;;
+        'voucher')
+            words='create sign verify inspect request' opts='-h --help --help-all' args= ;;
+        'voucher create')
+            words='' opts='-h --help --help-all --serial --assertion --nonce --created-on --expires --pinned-domain-cert --pinned-domain-pubk --pinned-domain-pubk-sha256 --idevid-issuer-from --domain-cert-revocation-checks --last-renewal-date --est-domain --additional-configuration-url --format -o --out --force' args=files ;;
+        'voucher sign')
+            words='' opts='-h --help --help-all --key --key-password-file --cert --chain --form --cms-content-type --cose-header --kid --signing-time -o --out --force' args=files ;;
+        'voucher verify')
+            words='' opts='-h --help --help-all --trust --untrusted --at --serial --nonce --domain-cert --format' args=files ;;
+        'voucher inspect')
+            words='' opts='-h --help --help-all --format' args=files ;;
+        'voucher request')
+            words='create sign verify inspect' opts='-h --help --help-all' args= ;;
+        'voucher request create')
+            words='' opts='-h --help --help-all --serial --assertion --nonce --created-on --expires --idevid --proximity-registrar-cert --prior-signed --no-nonce --est-domain --additional-configuration-url --format -o --out --force' args=files ;;
+        'voucher request sign')
+            words='' opts='-h --help --help-all --key --key-password-file --cert --chain --form --cms-content-type --cose-header --kid --signing-time -o --out --force' args=files ;;
+        'voucher request verify')
+            words='' opts='-h --help --help-all --trust --untrusted --at --serial --nonce --format' args=files ;;
+        'voucher request inspect')
+            words='' opts='-h --help --help-all --format' args=files ;;
         'inspect')
             words='' opts='-h --help --help-all --format' args=files ;;
         'help')

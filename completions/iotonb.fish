@@ -5,19 +5,20 @@
 complete -c iotonb -f
 
 # global options and command groups
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'cert' -d 'Inspect and verify X.509 certificates'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'csr' -d 'Create PKCS#10 certificate requests'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'key' -d 'Generate keys and extract public keys'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'inspect' -d 'Detect what a file is and show it'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -a 'help' -d 'Show help for a command group or verb'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -s h -l help -d 'Print this help message and exit'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -l version -d 'Display program version information and exit'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -l help-all -d 'Print help for every command and exit'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -s q -l quiet -d 'Print only results and errors'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -s v -l verbose -d 'Print more about what is being done (repeatable)'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key inspect help' -l config -r -F -d 'YAML file of option defaults (see iotonb(1) CONFIGURATION); or set IOTONB_CONFIG'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'cert' -d 'Inspect and verify X.509 certificates'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'csr' -d 'Create PKCS#10 certificate requests'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'key' -d 'Generate keys and extract public keys'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'voucher' -d 'Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'inspect' -d 'Detect what a file is and show it'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'help' -d 'Show help for a command group or verb'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -l version -d 'Display program version information and exit'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -s q -l quiet -d 'Print only results and errors'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -s v -l verbose -d 'Print more about what is being done (repeatable)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -l config -r -F -d 'YAML file of option defaults (see iotonb(1) CONFIGURATION); or set IOTONB_CONFIG'
 
 # iotonb ca
 complete -c iotonb -n '__fish_seen_subcommand_from ca; and not __fish_seen_subcommand_from create' -a 'create' -d 'Create a CA or service certificate and its key'
@@ -152,19 +153,144 @@ complete -c iotonb -n '__fish_seen_subcommand_from key; and __fish_seen_subcomma
 complete -c iotonb -n '__fish_seen_subcommand_from key; and __fish_seen_subcommand_from public' -l format -x -a 'pem der' -d 'Output format: pem|der'
 complete -c iotonb -n '__fish_seen_subcommand_from key; and __fish_seen_subcommand_from public' -l force -d 'Replace output files that already exist'
 
+# iotonb voucher
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -a 'create' -d 'Create an unsigned voucher from flags or a JSON/YAML file of leaves'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -a 'sign' -d 'Sign an unsigned voucher as CMS, JWS or COSE'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -a 'verify' -d 'Verify a signed voucher: signature, signer chain, times, serial, nonce, pinned domain'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -a 'inspect' -d 'Show a voucher or voucher request, signed or not, without verifying it'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -a 'request' -d 'Voucher requests (RFC 8995 3): create, sign, verify, inspect'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and not __fish_seen_subcommand_from create sign verify inspect request' -l help-all -d 'Print help for every command and exit'
+
+# iotonb voucher create
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l serial -x -d 'serial-number (default: the IDevID\'s subject serialNumber)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l assertion -x -a 'verified logged proximity agent-proximity' -d 'assertion (mandatory)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l nonce -x -d 'nonce from the voucher request, hex or base64 (8 to 32 octets)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l created-on -x -d 'created-on (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l expires -x -d 'expires-on: a time, or a duration after created-on (90d, 1y)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l pinned-domain-cert -r -F -d 'The domain (registrar or owner CA) certificate to pin'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l pinned-domain-pubk -r -F -d 'Pin a public key instead (certificate or key file)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l pinned-domain-pubk-sha256 -r -F -d 'Pin the SHA-256 of a public key instead (certificate or key file)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l idevid-issuer-from -r -F -d 'Set idevid-issuer (and the default serial) from this IDevID'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l domain-cert-revocation-checks -x -a 'true false' -d 'domain-cert-revocation-checks'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l last-renewal-date -x -d 'last-renewal-date (needs --expires)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l est-domain -x -d 'est-domain URI (RFC 8366bis)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l additional-configuration-url -x -d 'additional-configuration-url (RFC 8366bis)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l format -x -a 'json cbor' -d 'Output format: json|cbor'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -s o -l out -r -F -d 'Output file (default stdout)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l force -d 'Replace output files that already exist'
+
+# iotonb voucher sign
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l key -r -F -d 'Signing key'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l key-password-file -r -F -d 'File holding the --key password (first line); or set IOTONB_KEY_PASSWORD; asked on the terminal otherwise'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l cert -r -F -d 'The signer\'s certificate (required for CMS, and for COSE x5chain/x5bag)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l chain -r -F -d 'Intermediate certificates to carry (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l form -x -a 'cms jws cose' -d 'Envelope: cms (application/voucher-cms+json), jws, cose'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l cms-content-type -x -a 'anima id-data' -d 'CMS eContentType: anima (id-ct-animaJSONVoucher) or id-data (what most peers send)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l cose-header -x -a 'x5chain x5bag kid none' -d 'How a COSE voucher names its signer: x5chain, x5bag, kid or none'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l kid -x -d 'COSE kid, hex (default: the certificate\'s subjectKeyIdentifier)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l signing-time -x -d 'CMS signingTime (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -s o -l out -r -F -d 'Output file (default stdout; CMS and COSE are binary)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l force -d 'Replace output files that already exist'
+
+# iotonb voucher verify
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l trust -r -F -d 'Trust anchors: CA certificates, the signer\'s own certificate, or its public key (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l untrusted -r -F -d 'Intermediates to build the signer\'s path with (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l at -x -d 'Verification time (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l serial -x -d 'Expected serial-number'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l nonce -x -d 'The nonce that was sent (as sent: hex, base64 or base64url)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l domain-cert -r -F -d 'The registrar/domain certificate (chain after it) the voucher must pin'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb voucher inspect
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -l format -x -a 'text json diag' -d 'Output format: text|json|diag'
+
+# iotonb voucher request
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from request; and not __fish_seen_subcommand_from create sign verify inspect' -a 'create' -d 'Create an unsigned voucher request (a pledge\'s, or a registrar\'s wrapping one)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from request; and not __fish_seen_subcommand_from create sign verify inspect' -a 'sign' -d 'Sign an unsigned voucher request as CMS, JWS or COSE'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from request; and not __fish_seen_subcommand_from create sign verify inspect' -a 'verify' -d 'Verify a signed voucher request: signature, signer chain, times, serial, nonce, pinned domain'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from request; and not __fish_seen_subcommand_from create sign verify inspect' -a 'inspect' -d 'Show a voucher or voucher request, signed or not, without verifying it'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from request; and not __fish_seen_subcommand_from create sign verify inspect' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from request; and not __fish_seen_subcommand_from create sign verify inspect' -l help-all -d 'Print help for every command and exit'
+
+# iotonb voucher request create
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l serial -x -d 'serial-number (default: the IDevID\'s subject serialNumber)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l assertion -x -a 'verified logged proximity agent-proximity' -d 'assertion (default proximity with --proximity-registrar-cert)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l nonce -x -d 'nonce, hex or base64 (default: 16 random octets, or the prior request\'s)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l created-on -x -d 'created-on (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l expires -x -d 'expires-on: a time, or a duration after created-on (90d, 1y)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l idevid -r -F -d 'The pledge\'s IDevID: serial-number, and idevid-issuer for a registrar request'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l proximity-registrar-cert -r -F -d 'The registrar\'s TLS end-entity certificate the pledge saw (sets assertion proximity)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l prior-signed -r -F -d 'The pledge\'s signed request: makes a registrar request carrying it (nonce and serial taken from it)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l no-nonce -d 'Leave the nonce out (a nonceless request)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l est-domain -x -d 'est-domain URI (RFC 8366bis)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l additional-configuration-url -x -d 'additional-configuration-url (RFC 8366bis)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l format -x -a 'json cbor' -d 'Output format: json|cbor'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -s o -l out -r -F -d 'Output file (default stdout)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from create' -l force -d 'Replace output files that already exist'
+
+# iotonb voucher request sign
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l key -r -F -d 'Signing key'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l key-password-file -r -F -d 'File holding the --key password (first line); or set IOTONB_KEY_PASSWORD; asked on the terminal otherwise'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l cert -r -F -d 'The signer\'s certificate (required for CMS, and for COSE x5chain/x5bag)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l chain -r -F -d 'Intermediate certificates to carry (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l form -x -a 'cms jws cose' -d 'Envelope: cms (application/voucher-cms+json), jws, cose'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l cms-content-type -x -a 'anima id-data' -d 'CMS eContentType: anima (id-ct-animaJSONVoucher) or id-data (what most peers send)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l cose-header -x -a 'x5chain x5bag kid none' -d 'How a COSE voucher names its signer: x5chain, x5bag, kid or none'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l kid -x -d 'COSE kid, hex (default: the certificate\'s subjectKeyIdentifier)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l signing-time -x -d 'CMS signingTime (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -s o -l out -r -F -d 'Output file (default stdout; CMS and COSE are binary)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from sign' -l force -d 'Replace output files that already exist'
+
+# iotonb voucher request verify
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l trust -r -F -d 'Trust anchors: CA certificates, the signer\'s own certificate, or its public key (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l untrusted -r -F -d 'Intermediates to build the signer\'s path with (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l at -x -d 'Verification time (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l serial -x -d 'Expected serial-number'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l nonce -x -d 'The nonce that was sent (as sent: hex, base64 or base64url)'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from verify' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb voucher request inspect
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -F
+complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -l format -x -a 'text json diag' -d 'Output format: text|json|diag'
+
 # iotonb inspect
-complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert' -s h -l help -d 'Print this help message and exit'
-complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert' -l help-all -d 'Print help for every command and exit'
-complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert' -F
-complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert' -l format -x -a 'text json' -d 'Output format: text|json'
+complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert; and not __fish_seen_subcommand_from voucher' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert; and not __fish_seen_subcommand_from voucher' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert; and not __fish_seen_subcommand_from voucher' -F
+complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert; and not __fish_seen_subcommand_from voucher' -l format -x -a 'text json' -d 'Output format: text|json'
 
 # iotonb help
 complete -c iotonb -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'
 complete -c iotonb -n '__fish_seen_subcommand_from help' -l help-all -d 'Print help for every command and exit'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'cert' -d 'Inspect and verify X.509 certificates'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'csr' -d 'Create PKCS#10 certificate requests'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'key' -d 'Generate keys and extract public keys'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'inspect' -d 'Detect what a file is and show it'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key inspect' -a 'help' -d 'Show help for a command group or verb'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'cert' -d 'Inspect and verify X.509 certificates'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'csr' -d 'Create PKCS#10 certificate requests'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'key' -d 'Generate keys and extract public keys'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'voucher' -d 'Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'inspect' -d 'Detect what a file is and show it'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'help' -d 'Show help for a command group or verb'

@@ -2,7 +2,8 @@
 # Quick start on a fresh Debian 12 machine (as root): install what is missing, build, then
 #   bash examples/quickstart.sh          run the end-to-end demo (examples/demo.sh)
 #   bash examples/quickstart.sh test     run the whole test suite, plus an ASan+UBSan build
-#                                        of the unit tests (this is what CI runs)
+#                                        of the unit tests and a short run of every fuzz
+#                                        target (this is what CI runs)
 set -euo pipefail
 mode=${1:-demo}
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,6 +44,10 @@ case "$mode" in
     build build-asan unit_tests -DIOTONB_SANITIZE=ON -DIOTONB_BUILD_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+    # Every parser's libFuzzer target for a short run (Clang 14, ASan+UBSan).
+    build build-fuzz fuzz_targets -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+      -DIOTONB_FUZZ=ON -DIOTONB_BUILD_BENCH=OFF
+    bash tests/fuzz/run_all.sh build-fuzz "${FUZZ_SECONDS:-10}"
     ;;
   *)
     echo "usage: bash examples/quickstart.sh [demo|test]" >&2

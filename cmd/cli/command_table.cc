@@ -31,6 +31,13 @@ const std::vector<CommandGroup>& command_groups() {
        "Generates EC P-256 (default), P-384, Ed25519 and RSA 2048/3072 keys as PKCS#8, encrypted with "
        "AES-256 unless --no-password --insecure, written atomically with mode 0600.",
        groups::define_key},
+      {"voucher", "Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)",
+       "Vouchers (RFC 8366, RFC 8366bis) tell a device which network owns it: the manufacturer's MASA pins "
+       "the owner's domain certificate to the device's serial number. Voucher requests (RFC 8995 3) ask for "
+       "one: the pledge's, and the registrar's that wraps it. Each is JSON (RFC 7951) in a CMS SignedData "
+       "or JWS envelope, or SID-keyed CBOR in a COSE_Sign1 (constrained BRSKI). 'verify' checks the "
+       "signature, the signer's chain at an explicit time, expiry, serial number, nonce and pinned domain.",
+       groups::define_voucher},
       {"inspect", "Detect what a file is and show it",
        "Recognises certificates, certificate requests, public and private keys (PEM or DER) and shows "
        "them as 'iotonb cert inspect' would. Private key material is never printed.",

@@ -120,17 +120,28 @@ void exit_status(Roff& r) {
   }
 }
 
+// The commands that run something, depth first: a group's verbs, with nested groups
+// (`voucher request`) replaced by their own verbs.
+void collect_verbs(const CommandDoc& c, std::vector<const CommandDoc*>& out) {
+  for (const auto& sub : c.subcommands) {
+    if (sub.subcommands.empty()) out.push_back(&sub);
+    else collect_verbs(sub, out);
+  }
+}
+
 std::string group_page(const CliDoc& doc, const CommandDoc& group) {
   Roff r;
+  std::vector<const CommandDoc*> verbs;
+  collect_verbs(group, verbs);
   const std::string page = doc.program + "-" + group.name;
   header(r, doc, page);
   r.macro(".SH NAME");
   r.text(esc(page) + " \\- " + esc(lower_first(group.summary)));
   r.macro(".SH SYNOPSIS");
   if (group.subcommands.empty()) synopsis_line(r, doc, group);
-  for (std::size_t i = 0; i < group.subcommands.size(); ++i) {
+  for (std::size_t i = 0; i < verbs.size(); ++i) {
     if (i > 0) r.macro(".br");
-    synopsis_line(r, doc, group.subcommands[i]);
+    synopsis_line(r, doc, *verbs[i]);
   }
   r.macro(".SH DESCRIPTION");
   if (group.footer.empty()) r.prose(sentence(group.summary));
@@ -147,11 +158,11 @@ std::string group_page(const CliDoc& doc, const CommandDoc& group) {
     options(group);
   } else {
     r.macro(".SH VERBS");
-    for (const auto& verb : group.subcommands) {
-      r.macro(".SS " + esc(doc.program + " " + verb.path));
-      r.prose(sentence(verb.summary));
-      options(verb);
-      if (!verb.footer.empty()) r.help_text(verb.footer);
+    for (const CommandDoc* verb : verbs) {
+      r.macro(".SS " + esc(doc.program + " " + verb->path));
+      r.prose(sentence(verb->summary));
+      options(*verb);
+      if (!verb->footer.empty()) r.help_text(verb->footer);
     }
   }
   exit_status(r);

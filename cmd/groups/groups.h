@@ -15,6 +15,7 @@ void define_help(CLI::App& group, Context& ctx);
 void define_idevid(CLI::App& group, Context& ctx);
 void define_inspect(CLI::App& group, Context& ctx);
 void define_key(CLI::App& group, Context& ctx);
+void define_voucher(CLI::App& group, Context& ctx);
 
 const char* version_string();
 

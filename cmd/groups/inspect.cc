@@ -1,7 +1,9 @@
-// iotonb inspect: find out what a file is and describe it. One table of recognisers; later
-// artifact kinds (vouchers, tokens, MUD files) add a row here.
+// iotonb inspect: find out what a file is and describe it. One table of recognisers; each
+// artifact kind (certificates, keys, vouchers; later tokens and MUD files) is a row here.
 #include <memory>
 
+#include "artifact/signed_voucher.h"
+#include "artifact/voucher_describe.h"
 #include "cli/options.h"
 #include "core/encoding.h"
 #include "core/files.h"
@@ -73,11 +75,20 @@ std::optional<Result<json>> private_key(ByteView data) {
   return Result<json>(std::move(d));
 }
 
+// Vouchers and voucher requests in any form (CMS, JWS, COSE, unsigned JSON or CBOR, and the
+// PEM, base64 and hex wrappings): recognised when artifact::open_voucher can read them.
+std::optional<Result<json>> voucher(ByteView data) {
+  auto sv = artifact::open_voucher(data);
+  if (!sv) return std::nullopt;
+  return Result<json>(artifact::describe_voucher(*sv));
+}
+
 constexpr Recogniser kRecognisers[] = {
     {"certificate", certificates},
     {"certificate request", certificate_request},
     {"public key", public_key},
     {"private key", private_key},
+    {"voucher", voucher},
 };
 
 struct Options {
@@ -100,7 +111,7 @@ Status run(const Options& o, Context& ctx) {
       found = std::move(**d);
       break;
     }
-    if (!found) return input_error(file + ": not a recognised artifact (certificate, certificate request or key)");
+    if (!found) return input_error(file + ": not a recognised artifact (certificate, certificate request, key or voucher)");
     if (files.size() > 1) (*found)["file"] = file;
     results.push_back(std::move(*found));
   }
@@ -115,7 +126,7 @@ Status run(const Options& o, Context& ctx) {
 
 void define_inspect(CLI::App& group, Context& ctx) {
   auto o = std::make_shared<Options>();
-  group.add_option("file", o->files, "Files to inspect (PEM or DER); - or none for stdin")->type_name("FILE");
+  group.add_option("file", o->files, "Files to inspect (PEM, DER, or any voucher form); - or none for stdin")->type_name("FILE");
   add_format(group, o->format, {"text", "json"});
   group.callback([o, &ctx] { ctx.action = [o, &ctx] { return run(*o, ctx); }; });
 }

@@ -5,6 +5,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/cms.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -52,6 +53,7 @@ using X509ExtStackPtr = OsslPtr<STACK_OF(X509_EXTENSION), free_ext_stack>;
 using GeneralNamesPtr = OsslPtr<GENERAL_NAMES, free_gens>;
 using GeneralNamePtr = OsslPtr<GENERAL_NAME, GENERAL_NAME_free>;
 using EcdsaSigPtr = OsslPtr<ECDSA_SIG, ECDSA_SIG_free>;
+using CmsContentInfoPtr = OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
 using OsslStringPtr = OsslPtr<char, free_ossl_string>;
 using OsslBytesPtr = OsslPtr<unsigned char, free_ossl_bytes>;
 

@@ -1,5 +1,9 @@
 #include "pki/verify.h"
 
+#include <openssl/x509v3.h>
+
+#include <string_view>
+
 #include "core/time.h"
 #include "pki/name.h"
 
@@ -37,6 +41,18 @@ Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainChe
     path.emplace_back(c);
   }
   return path;
+}
+
+bool has_extended_key_usage(const X509* cert, const char* oid) {
+  core::OsslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free> eku(
+      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
+  if (!eku) return false;
+  for (int i = 0; i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
+    char text[80];
+    if (OBJ_obj2txt(text, sizeof text, sk_ASN1_OBJECT_value(eku.get(), i), 1) > 0 && std::string_view(text) == oid)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace iotonb::pki

@@ -22,4 +22,8 @@ struct ChainCheck {
 // verification error naming the reason and the certificate at fault.
 Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainCheck& check);
 
+// Whether cert's extendedKeyUsage lists oid (dotted). Path validation checks no purpose, so
+// each protocol asks for the usage it needs (RFC 8995 5.5: a registrar's id-kp-cmcRA).
+bool has_extended_key_usage(const X509* cert, const char* oid);
+
 }  // namespace iotonb::pki

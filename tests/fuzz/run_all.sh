@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target in a build folder for a short time each (CI's smoke run; a
+# real campaign runs one target for hours). Seeds come from the public vectors where they
+# fit; new inputs go to a scratch corpus, never into the vectors.
+#   bash tests/fuzz/run_all.sh BUILD_DIR [SECONDS_PER_TARGET]
+# Exits 1 naming every target that found a crash, leak or timeout.
+set -uo pipefail
+build=${1:?usage: run_all.sh BUILD_DIR [SECONDS]}
+seconds=${2:-10}
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+vectors=${IOTONB_VECTORS_DIR:-$top/../shared/vectors}
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/iotonb-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+
+seeds_for() {  # the vector folders that hold inputs of this target's kind
+  case $1 in
+    cbor | cose | voucher) echo "$vectors/brski/cbrski-cose $vectors/eat" ;;
+    cms | voucher_json | jose) echo "$vectors/brski/rfc8995" ;;
+    certificate | pem | der | key | csr) echo "$vectors/brski/rfc8995" ;;
+    *) ;;
+  esac
+}
+
+failed=()
+for fuzzer in "$build"/tests/fuzz/fuzz_*; do
+  [[ -x $fuzzer ]] || continue
+  name=${fuzzer##*/fuzz_}
+  corpus=$scratch/$name
+  mkdir -p "$corpus"
+  seeds=()
+  for d in $(seeds_for "$name"); do [[ -d $d ]] && seeds+=("$d"); done
+  if "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="$scratch/" "$corpus" "${seeds[@]}" >"$scratch/$name.log" 2>&1; then
+    echo "fuzz_$name: $(grep -o 'Done [0-9]* runs' "$scratch/$name.log" | tail -n1), nothing found"
+  else
+    failed+=("fuzz_$name")
+    echo "fuzz_$name: FAILED" >&2
+    tail -n 40 "$scratch/$name.log" >&2
+  fi
+done
+if ((${#failed[@]})); then
+  echo "fuzz targets with findings: ${failed[*]}" >&2
+  exit 1
+fi
