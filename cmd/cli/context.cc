@@ -24,7 +24,7 @@ Result<Format> parse_format(const std::string& name) {
 
 void print_description(const Context& ctx, const nlohmann::ordered_json& description, Format format) {
   if (format == Format::json) {
-    *ctx.out << description.dump() << '\n';
+    *ctx.out << description.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else {
     *ctx.out << core::render_text(description);
   }

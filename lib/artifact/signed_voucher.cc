@@ -10,6 +10,7 @@
 #include "core/encoding.h"
 #include "core/json.h"
 #include "pki/certificate.h"
+#include "pki/certificate_cache.h"
 
 namespace iotonb::artifact {
 namespace {
@@ -28,16 +29,6 @@ bool base64_or_space(std::uint8_t c) {
   return std::isalnum(c) || c == '+' || c == '/' || c == '-' || c == '_' || c == '=' || is_space(c);
 }
 bool jws_compact_char(std::uint8_t c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; }
-
-std::vector<core::X509Ptr> parse_der_list(const std::vector<Bytes>& ders, std::optional<Error>& problem) {
-  std::vector<core::X509Ptr> out;
-  for (const auto& der : ders) {
-    auto cert = pki::parse_certificate(der);
-    if (cert) out.push_back(std::move(cert).value());
-    else if (!problem) problem = cert.error().context("carried certificate");
-  }
-  return out;
-}
 
 // Fills payload, voucher and payload_error from sv.payload.
 void read_payload(SignedVoucher& sv, bool cbor) {
@@ -58,7 +49,7 @@ Result<SignedVoucher> open_json(ByteView text) {
     sv.form = VoucherForm::jws;
     IOTONB_ASSIGN_OR_RETURN(envelope::jose::Jws jws, envelope::jose::parse(as_chars(text)));
     sv.payload = jws.payload;
-    if (!jws.signatures.empty()) sv.certificates = parse_der_list(jws.signatures.front().x5c, sv.payload_error);
+    if (!jws.signatures.empty()) sv.certificate_ders = jws.signatures.front().x5c;
     sv.parsed = std::move(jws);
   } else {
     sv.form = VoucherForm::json;
@@ -86,7 +77,7 @@ Result<SignedVoucher> open_text(ByteView text, int depth) {
     sv.envelope.assign(text.begin(), text.end());
     IOTONB_ASSIGN_OR_RETURN(envelope::jose::Jws jws, envelope::jose::parse(as_chars(text)));
     sv.payload = jws.payload;
-    if (!jws.signatures.empty()) sv.certificates = parse_der_list(jws.signatures.front().x5c, sv.payload_error);
+    if (!jws.signatures.empty()) sv.certificate_ders = jws.signatures.front().x5c;
     sv.parsed = std::move(jws);
     read_payload(sv, false);
     return sv;
@@ -124,10 +115,7 @@ Result<SignedVoucher> open_binary(ByteView data, int depth) {
     IOTONB_ASSIGN_OR_RETURN(envelope::cms::SignedData sd, envelope::cms::parse(data));
     if (!sd.content) return input_error("CMS voucher has no content (detached signature)");
     sv.payload = *sd.content;
-    for (auto& c : sd.certificates) {
-      X509_up_ref(c.get());
-      sv.certificates.emplace_back(c.get());
-    }
+    for (const auto& c : sd.certificates) sv.certificate_ders.push_back(pki::certificate_der(c.get()));
     sv.parsed = std::move(sd);
     read_payload(sv, false);
     return sv;
@@ -142,7 +130,7 @@ Result<SignedVoucher> open_binary(ByteView data, int depth) {
     std::vector<Bytes> ders;
     if (auto chain = envelope::cose::x5chain(msg)) ders = std::move(chain).value();
     if (auto bag = envelope::cose::x5bag(msg)) ders.insert(ders.end(), bag->begin(), bag->end());
-    sv.certificates = parse_der_list(ders, sv.payload_error);
+    sv.certificate_ders = std::move(ders);
     sv.parsed = std::move(msg);
     read_payload(sv, true);
     return sv;
@@ -194,6 +182,23 @@ Result<SignedVoucher> open_voucher(ByteView input) {
     return input_error("voucher is " + std::to_string(input.size()) + " octets, more than the limit of " +
                        std::to_string(kMaxVoucherInput));
   return open_binary(input, 0);
+}
+
+Result<std::vector<core::X509Ptr>> carried_certificates(const SignedVoucher& sv) {
+  std::vector<core::X509Ptr> out;
+  if (const auto* sd = std::get_if<envelope::cms::SignedData>(&sv.parsed)) {
+    for (const auto& c : sd->certificates) {
+      X509_up_ref(c.get());
+      out.emplace_back(c.get());
+    }
+    return out;
+  }
+  for (std::size_t i = 0; i < sv.certificate_ders.size(); ++i) {
+    auto cert = pki::parse_certificate_der_cached(sv.certificate_ders[i]);
+    if (!cert) return cert.error().context("carried certificate " + std::to_string(i + 1));
+    out.push_back(std::move(cert).value());
+  }
+  return out;
 }
 
 Result<Bytes> sign_voucher(const Voucher& v, const pki::Signer& signer, const VoucherSignOptions& opts) {

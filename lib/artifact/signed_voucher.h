@@ -34,7 +34,10 @@ struct SignedVoucher {
   Bytes payload;   // the JSON or CBOR voucher inside
   std::optional<Voucher> voucher;  // the payload parsed (unchecked), when it parses
   std::optional<Error> payload_error;  // why it does not parse or validate
-  std::vector<core::X509Ptr> certificates;  // carried by the envelope
+  // Certificates the envelope carries, DER, as they came: parsed only when needed
+  // (carried_certificates), because decoding an X.509 public key costs OpenSSL 3 more than
+  // verifying a signature does.
+  std::vector<Bytes> certificate_ders;
   // The parsed envelope, for verification.
   std::variant<std::monostate, envelope::cms::SignedData, envelope::jose::Jws, envelope::cose::Sign1> parsed;
 };
@@ -43,6 +46,9 @@ struct SignedVoucher {
 inline constexpr std::size_t kMaxVoucherInput = 1 << 20;
 
 Result<SignedVoucher> open_voucher(ByteView input);
+
+// The carried certificates, parsed; an input error names the one that is not a certificate.
+Result<std::vector<core::X509Ptr>> carried_certificates(const SignedVoucher& sv);
 
 struct VoucherSignOptions {
   VoucherForm form = VoucherForm::cms;

@@ -1,10 +1,8 @@
 #include "artifact/voucher.h"
 
-#include <openssl/x509.h>
-
 #include <array>
 
-#include "core/ossl.h"
+#include "core/der.h"
 
 namespace iotonb::artifact {
 namespace {
@@ -49,18 +47,28 @@ bool is_sha256_leaf(std::string_view name) {
   return name == "pinned-domain-pubk-sha256" || name == "proximity-registrar-pubk-sha256";
 }
 
+// Structural checks only: OpenSSL 3 decodes a certificate's public key eagerly, which costs
+// more than verifying the voucher's signature, so validation checks the DER shape and
+// leaves decoding to whoever uses the certificate.
+// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE, signature BIT STRING }
 bool is_der_certificate(const Bytes& der) {
-  const unsigned char* p = der.data();
-  core::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  core::openssl_errors();
-  return cert && p == der.data() + der.size();
+  core::der::Reader outer(der);
+  auto body = outer.expect(core::der::kSequence, "certificate");
+  if (!body || !outer.empty()) return false;
+  core::der::Reader fields(*body);
+  return fields.expect(core::der::kSequence, "tbsCertificate").ok() &&
+         fields.expect(core::der::kSequence, "signatureAlgorithm").ok() && fields.expect(0x03, "signature").ok() &&
+         fields.empty();
 }
 
+// SubjectPublicKeyInfo ::= SEQUENCE { algorithm SEQUENCE, subjectPublicKey BIT STRING }
 bool is_der_spki(const Bytes& der) {
-  const unsigned char* p = der.data();
-  core::EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
-  core::openssl_errors();
-  return key && p == der.data() + der.size();
+  core::der::Reader outer(der);
+  auto body = outer.expect(core::der::kSequence, "subjectPublicKeyInfo");
+  if (!body || !outer.empty()) return false;
+  core::der::Reader fields(*body);
+  return fields.expect(core::der::kSequence, "algorithm").ok() && fields.expect(0x03, "subjectPublicKey").ok() &&
+         fields.empty();
 }
 
 // yang:date-and-time is the full RFC 3339 date-time: date, "T", time and an offset.

@@ -46,7 +46,8 @@ nlohmann::ordered_json describe_envelope(const SignedVoucher& sv) {
     for (const auto& [label, value] : msg->unprotected.as_map())
       d["unprotected_labels"].push_back(core::cbor::diagnostic(label));
   }
-  if (!sv.certificates.empty()) d["certificates"] = subjects(sv.certificates);
+  if (auto certs = carried_certificates(sv); certs && !certs->empty()) d["certificates"] = subjects(*certs);
+  else if (!certs) d["certificates_problem"] = certs.error().message;
   return d;
 }
 
@@ -73,6 +74,17 @@ nlohmann::ordered_json describe_leaves(const Voucher& v) {
   return {{"leaves", std::move(leaves)}, {"decoded", std::move(decoded)}};
 }
 
+// Peers put arbitrary octets in names and payloads, and error messages quote them; a
+// description is JSON, which must be UTF-8 (RFC 8259 8.1).
+void make_utf8(nlohmann::ordered_json& value) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (!core::is_utf8(text)) value = core::to_utf8_lossy(text);
+  } else if (value.is_structured()) {
+    for (auto& item : value) make_utf8(item);
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json describe_voucher(const SignedVoucher& sv) {
@@ -86,6 +98,7 @@ nlohmann::ordered_json describe_voucher(const SignedVoucher& sv) {
     d["decoded"] = std::move(leaves["decoded"]);
   }
   if (sv.payload_error) d["problem"] = sv.payload_error->message;
+  make_utf8(d);
   return d;
 }
 

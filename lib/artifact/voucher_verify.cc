@@ -28,65 +28,77 @@ class Report {
   std::vector<Check>& checks_;
 };
 
-std::vector<Candidate> candidates(const SignedVoucher& sv, const VoucherVerifyOptions& opts) {
-  std::vector<Candidate> out;
-  for (const auto& c : sv.certificates) out.push_back({X509_get0_pubkey(c.get()), c.get()});
-  for (const X509* c : opts.trust) out.push_back({X509_get0_pubkey(c), c});
-  for (const EVP_PKEY* k : opts.trust_keys) out.push_back({k, nullptr});
-  return out;
-}
-
-// Tries each candidate key; returns the one that verifies, or the failure to report.
+// Finds the key that verifies the signature, cheapest first: pinned --trust keys (nothing to
+// parse), then the certificates the envelope carries, then --trust certificates. carried
+// receives the parsed carried certificates, which the chain check needs too.
 template <typename VerifyFn>
-Result<Candidate> find_signer(const std::vector<Candidate>& keys, VerifyFn verify) {
-  if (keys.empty())
-    return verify_error("the envelope carries no certificate and no --trust certificate or key was given to check it with");
+Result<Candidate> find_signer(const SignedVoucher& sv, const VoucherVerifyOptions& opts, VerifyFn verify,
+                              std::vector<core::X509Ptr>& carried) {
   std::optional<Error> first;
-  for (const auto& k : keys) {
-    if (!k.key) continue;
-    Status s = verify(k.key);
-    if (s) return k;
-    if (!first) first = s.error();
-  }
-  if (keys.size() == 1 && first) return *first;
-  return verify_error("signature does not verify with any of the " + std::to_string(keys.size()) +
-                      " candidate keys (carried certificates and --trust)");
+  std::size_t tried = 0;
+  auto attempt = [&](const EVP_PKEY* key) {
+    if (key == nullptr) return false;  // a certificate whose key OpenSSL cannot read
+    ++tried;
+    Status s = verify(key);
+    if (!s && !first) first = s.error();
+    return s.ok();
+  };
+  for (const EVP_PKEY* k : opts.trust_keys)
+    if (attempt(k)) return Candidate{k, nullptr};
+  IOTONB_ASSIGN_OR_RETURN(carried, carried_certificates(sv));
+  for (const auto& c : carried)
+    if (attempt(X509_get0_pubkey(c.get()))) return Candidate{X509_get0_pubkey(c.get()), c.get()};
+  for (const X509* c : opts.trust)
+    if (attempt(X509_get0_pubkey(c))) return Candidate{X509_get0_pubkey(c), c};
+  if (tried == 0)
+    return verify_error("the envelope carries no certificate and no --trust certificate or key was given to check it with");
+  if (tried == 1) return *first;
+  return verify_error("signature does not verify with any of the " + std::to_string(tried) +
+                      " candidate keys (--trust keys, carried certificates, --trust certificates)");
 }
 
-// Checks the envelope signature; returns the signer.
-Result<Candidate> check_signature(const SignedVoucher& sv, const VoucherVerifyOptions& opts, core::X509Ptr& cms_signer) {
+// Checks the envelope signature; returns the signer. carried receives the carried certificates.
+Result<Candidate> check_signature(const SignedVoucher& sv, const VoucherVerifyOptions& opts, core::X509Ptr& cms_signer,
+                                  std::vector<core::X509Ptr>& carried) {
   if (std::holds_alternative<envelope::cms::SignedData>(sv.parsed)) {
     envelope::cms::VerifyOptions o;
     o.signer_candidates = opts.trust;
     o.check_chain = false;
     o.accepted_content_types = {envelope::cms::kIdCtAnimaJsonVoucher, envelope::cms::kIdData};
-    IOTONB_ASSIGN_OR_RETURN(envelope::cms::Verified v, envelope::cms::verify(sv.envelope, o));
+    const auto& sd = std::get<envelope::cms::SignedData>(sv.parsed);
+    IOTONB_ASSIGN_OR_RETURN(envelope::cms::Verified v, envelope::cms::verify(sd, o));
     cms_signer = std::move(v.signer);
+    IOTONB_ASSIGN_OR_RETURN(carried, carried_certificates(sv));
     return Candidate{X509_get0_pubkey(cms_signer.get()), cms_signer.get()};
   }
-  auto keys = candidates(sv, opts);
   if (const auto* jws = std::get_if<envelope::jose::Jws>(&sv.parsed)) {
     if (jws->signatures.size() != 1)
       return verify_error("JWS voucher has " + std::to_string(jws->signatures.size()) + " signatures, expected 1");
-    return find_signer(keys, [&](const EVP_PKEY* k) { return envelope::jose::verify(*jws, 0, k); });
+    return find_signer(sv, opts, [&](const EVP_PKEY* k) { return envelope::jose::verify(*jws, 0, k); }, carried);
   }
   if (const auto* msg = std::get_if<envelope::cose::Sign1>(&sv.parsed)) {
     if (auto alg = envelope::cose::algorithm(*msg); !alg) return verify_error(alg.error().message);
-    return find_signer(keys, [&](const EVP_PKEY* k) { return envelope::cose::verify_sign1(*msg, k); });
+    return find_signer(sv, opts, [&](const EVP_PKEY* k) { return envelope::cose::verify_sign1(*msg, k); }, carried);
   }
   return verify_error("an unsigned voucher has no signature");
 }
 
-void check_chain(Report& r, const SignedVoucher& sv, const VoucherVerifyOptions& opts, const Candidate& signer,
-                 std::vector<core::X509Ptr>& path) {
-  if (!signer.cert) {
+void check_chain(Report& r, const std::vector<core::X509Ptr>& carried, const VoucherVerifyOptions& opts,
+                 const Candidate& signer, std::vector<core::X509Ptr>& path) {
+  // A pinned key trusts whatever certificate carries it: no path to build.
+  auto pinned = [&](const EVP_PKEY* key) {
+    for (const EVP_PKEY* k : opts.trust_keys)
+      if (EVP_PKEY_eq(k, key) == 1) return true;
+    return false;
+  };
+  if (!signer.cert || pinned(signer.key)) {
     r.pass("signer-chain", "the signer's key is a --trust key");
     return;
   }
   pki::ChainCheck check;
   check.trust = opts.trust;
   check.untrusted = opts.untrusted;
-  for (const auto& c : sv.certificates) check.untrusted.push_back(c.get());
+  for (const auto& c : carried) check.untrusted.push_back(c.get());
   check.at = opts.at;
   auto chain = pki::verify_chain(signer.cert, check);
   if (!chain) {
@@ -171,10 +183,11 @@ void check_prior_signed(Report& r, const Voucher& outer, const VoucherVerifyOpti
   // carries nothing (cBRSKI: the IDevID came in the DTLS handshake), not at all here.
   VoucherVerifyOptions inner;
   core::X509Ptr cms_signer;
-  if (opened->certificates.empty() && !std::holds_alternative<envelope::cms::SignedData>(opened->parsed)) {
+  std::vector<core::X509Ptr> carried;
+  if (opened->certificate_ders.empty() && !std::holds_alternative<envelope::cms::SignedData>(opened->parsed)) {
     r.skip("prior-signed", "the pledge's request carries no certificate; its signature is checked against the "
                            "IDevID from the TLS/DTLS handshake, not here");
-  } else if (auto signer = check_signature(*opened, inner, cms_signer); !signer) {
+  } else if (auto signer = check_signature(*opened, inner, cms_signer, carried); !signer) {
     r.fail("prior-signed", "prior-signed-voucher-request: " + signer.error().message);
     return;
   } else {
@@ -221,14 +234,15 @@ Result<VoucherVerification> verify_voucher(ByteView input, const VoucherVerifyOp
   else r.pass("payload", std::string(kind_name(sv.voucher->kind())));
 
   core::X509Ptr cms_signer;
-  auto signer = check_signature(sv, opts, cms_signer);
+  std::vector<core::X509Ptr> carried;
+  auto signer = check_signature(sv, opts, cms_signer, carried);
   std::vector<core::X509Ptr> path;
   if (!signer) {
     r.fail("signature", signer.error().message);
   } else {
     r.pass("signature", signer->cert ? "signed by " + pki::name_to_string(X509_get_subject_name(signer->cert))
                                      : "signed by a --trust key");
-    check_chain(r, sv, opts, *signer, path);
+    check_chain(r, carried, opts, *signer, path);
     if (signer->cert) {
       X509_up_ref(const_cast<X509*>(signer->cert));
       out.signer.reset(const_cast<X509*>(signer->cert));

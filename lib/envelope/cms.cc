@@ -13,6 +13,7 @@
 #include "core/der.h"
 #include "core/encoding.h"
 #include "envelope/cms_eddsa.h"
+#include "pki/certificate_cache.h"
 #include "pki/key.h"
 #include "pki/name.h"
 #include "pki/verify.h"
@@ -98,8 +99,63 @@ Result<Bytes> to_der(ByteView data) {
   return der;
 }
 
+// The certificates of a SignedData cut out of its DER, so that OpenSSL decodes only the rest
+// and the certificates come from pki's certificate cache (see certificate_cache.h for why).
+// Empty when der is not plain DER of the expected shape (BER, attribute certificates):
+// OpenSSL then decodes the whole of it.
+struct WithoutCertificates {
+  Bytes der;
+  std::vector<Bytes> certificates;
+};
+
+std::optional<WithoutCertificates> cut_certificates(ByteView der) {
+  namespace d = core::der;
+  d::Reader top(der);
+  auto content_info = top.expect(d::kSequence, "ContentInfo");
+  if (!content_info || !top.empty()) return std::nullopt;
+  d::Reader ci(*content_info);
+  auto type = ci.expect(d::kOid, "contentType");
+  auto explicit_content = ci.expect(0xa0, "content");
+  if (!type || !explicit_content || !ci.empty()) return std::nullopt;
+  d::Reader ex(*explicit_content);
+  auto signed_data = ex.expect(d::kSequence, "SignedData");
+  if (!signed_data || !ex.empty()) return std::nullopt;
+  WithoutCertificates out;
+  Bytes fields;
+  for (d::Reader sd(*signed_data); !sd.empty();) {
+    auto field = sd.next();
+    if (!field) return std::nullopt;
+    if (field->tag != 0xa0) {  // [0] IMPLICIT CertificateSet
+      Bytes encoded = d::tlv(field->tag, field->content);
+      fields.insert(fields.end(), encoded.begin(), encoded.end());
+      continue;
+    }
+    for (d::Reader set(field->content); !set.empty();) {
+      auto cert = set.next();
+      if (!cert || cert->tag != d::kSequence) return std::nullopt;  // other CertificateChoices
+      out.certificates.push_back(d::tlv(cert->tag, cert->content));
+    }
+  }
+  if (out.certificates.empty()) return std::nullopt;
+  Bytes inner = d::tlv(d::kSequence, fields);
+  Bytes body = d::tlv(d::kOid, *type);
+  Bytes wrapped = d::tlv(0xa0, inner);
+  body.insert(body.end(), wrapped.begin(), wrapped.end());
+  out.der = d::tlv(d::kSequence, body);
+  return out;
+}
+
 Result<CmsContentInfoPtr> decode(ByteView data) {
   IOTONB_ASSIGN_OR_RETURN(Bytes der, to_der(data));
+  std::vector<core::X509Ptr> certificates;
+  if (auto cut = cut_certificates(der)) {
+    for (const auto& c : cut->certificates) {
+      auto cert = pki::parse_certificate_der_cached(c);
+      if (!cert) return cert.error().context("embedded certificate");
+      certificates.push_back(std::move(cert).value());
+    }
+    der = std::move(cut->der);
+  }
   ERR_clear_error();
   const unsigned char* p = der.data();
   CmsContentInfoPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
@@ -108,6 +164,8 @@ Result<CmsContentInfoPtr> decode(ByteView data) {
     return input_error(std::to_string(rest) + " trailing octets after the ContentInfo");
   if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
     return input_error("ContentInfo holds " + oid_text(CMS_get0_type(cms.get())) + ", not SignedData");
+  for (const auto& c : certificates)
+    if (CMS_add1_cert(cms.get(), c.get()) != 1) return internal_error("cannot put a certificate back: " + core::openssl_errors());
   return cms;
 }
 
@@ -278,6 +336,76 @@ std::string signature_failure() {
                           : "signature does not verify";
 }
 
+// verify() on a decoded object.
+Result<Verified> verify_decoded(CMS_ContentInfo* cms_object, const VerifyOptions& opts) {
+  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms_object);
+  int count = std::max(0, sk_CMS_SignerInfo_num(infos));
+  if (count == 0) return verify_error("SignedData has no SignerInfo");
+  if (count > 1) return verify_error("SignedData has " + std::to_string(count) + " SignerInfos; exactly one is accepted");
+  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+
+  Verified out;
+  out.content_type = oid_text(CMS_get0_eContentType(cms_object));
+  const auto& accepted = opts.accepted_content_types;
+  if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), out.content_type) == accepted.end())
+    return verify_error("eContentType " + out.content_type + " is not accepted");
+  IOTONB_RETURN_IF_ERROR(check_digest(si));
+  IOTONB_RETURN_IF_ERROR(check_signed_attributes(cms_object, si));
+  IOTONB_ASSIGN_OR_RETURN(out.signing_time, signing_time(si));
+
+  ASN1_OCTET_STRING** slot = CMS_get0_content(cms_object);
+  bool detached = slot == nullptr || *slot == nullptr;
+  if (detached && !opts.detached_content) return usage_error("the content is detached and none was given");
+  if (!detached && opts.detached_content) return usage_error("the content is embedded, but detached content was given");
+
+  core::X509StackPtr candidates = stack_of(opts.signer_candidates);
+  CMS_set1_signers_certs(cms_object, candidates.get(), 0);
+  X509* signer = nullptr;
+  CMS_SignerInfo_get0_algs(si, nullptr, &signer, nullptr, nullptr);
+  if (signer == nullptr) {
+    core::openssl_errors();
+    return verify_error("signer certificate not found");
+  }
+  const EVP_PKEY* signer_key = X509_get0_pubkey(signer);
+  if (signer_key == nullptr) {
+    core::openssl_errors();
+    return verify_error("signer certificate: unreadable public key");
+  }
+  bool eddsa = EVP_PKEY_get_base_id(signer_key) == EVP_PKEY_ED25519;
+
+  // Never text mode (CMS_BINARY), and no S/MIME purpose check here (see cms.h); for Ed25519
+  // OpenSSL checks only the content digest and the signature is checked below.
+  unsigned flags = CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY;
+  if (eddsa) flags |= CMS_NO_ATTR_VERIFY;
+  core::BioPtr content_out(BIO_new(BIO_s_mem()));
+  core::BioPtr detached_in;
+  if (detached) detached_in = detached_bio(*opts.detached_content);
+  ERR_clear_error();
+  if (!content_out || (detached && !detached_in))
+    return internal_error("cannot allocate a BIO: " + core::openssl_errors());
+  if (CMS_verify(cms_object, candidates.get(), nullptr, detached_in.get(), content_out.get(), flags) != 1)
+    return verify_error(signature_failure());
+  ERR_clear_error();  // CMS_verify may leave notes on the queue even when it succeeds
+  if (eddsa) IOTONB_RETURN_IF_ERROR(detail::eddsa_verify(si, signer_key));
+
+  out.content = detached ? Bytes(opts.detached_content->begin(), opts.detached_content->end())
+                         : core::bio_contents(content_out.get());
+  X509_up_ref(signer);
+  out.signer.reset(signer);
+  if (!opts.check_chain) return out;
+
+  std::vector<core::X509Ptr> embedded = embedded_certificates(cms_object);
+  pki::ChainCheck check;
+  check.trust = opts.trust;
+  check.untrusted = opts.untrusted;
+  for (const auto& c : embedded) check.untrusted.push_back(c.get());
+  check.at = opts.at != 0 ? opts.at : core::now();
+  auto chain = pki::verify_chain(signer, check);
+  if (!chain) return Error{chain.error().kind, "signer certificate: " + chain.error().message};
+  out.chain = std::move(chain).value();
+  return out;
+}
+
 }  // namespace
 
 Result<Bytes> sign(ByteView content, const pki::Signer& signer, const X509* signer_cert, const SignOptions& opts) {
@@ -358,77 +486,18 @@ Result<SignedData> parse(ByteView data) {
   out.version = v.first;
   out.signer_version = v.second;
   core::openssl_errors();
+  out.decoded = std::shared_ptr<CMS_ContentInfo>(cms.release(), CMS_ContentInfo_free);
   return out;
 }
 
 Result<Verified> verify(ByteView data, const VerifyOptions& opts) {
   IOTONB_ASSIGN_OR_RETURN(CmsContentInfoPtr cms, decode(data));
-  STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
-  int count = std::max(0, sk_CMS_SignerInfo_num(infos));
-  if (count == 0) return verify_error("SignedData has no SignerInfo");
-  if (count > 1) return verify_error("SignedData has " + std::to_string(count) + " SignerInfos; exactly one is accepted");
-  CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
+  return verify_decoded(cms.get(), opts);
+}
 
-  Verified out;
-  out.content_type = oid_text(CMS_get0_eContentType(cms.get()));
-  const auto& accepted = opts.accepted_content_types;
-  if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), out.content_type) == accepted.end())
-    return verify_error("eContentType " + out.content_type + " is not accepted");
-  IOTONB_RETURN_IF_ERROR(check_digest(si));
-  IOTONB_RETURN_IF_ERROR(check_signed_attributes(cms.get(), si));
-  IOTONB_ASSIGN_OR_RETURN(out.signing_time, signing_time(si));
-
-  ASN1_OCTET_STRING** slot = CMS_get0_content(cms.get());
-  bool detached = slot == nullptr || *slot == nullptr;
-  if (detached && !opts.detached_content) return usage_error("the content is detached and none was given");
-  if (!detached && opts.detached_content) return usage_error("the content is embedded, but detached content was given");
-
-  core::X509StackPtr candidates = stack_of(opts.signer_candidates);
-  CMS_set1_signers_certs(cms.get(), candidates.get(), 0);
-  X509* signer = nullptr;
-  CMS_SignerInfo_get0_algs(si, nullptr, &signer, nullptr, nullptr);
-  if (signer == nullptr) {
-    core::openssl_errors();
-    return verify_error("signer certificate not found");
-  }
-  const EVP_PKEY* signer_key = X509_get0_pubkey(signer);
-  if (signer_key == nullptr) {
-    core::openssl_errors();
-    return verify_error("signer certificate: unreadable public key");
-  }
-  bool eddsa = EVP_PKEY_get_base_id(signer_key) == EVP_PKEY_ED25519;
-
-  // Never text mode (CMS_BINARY), and no S/MIME purpose check here (see cms.h); for Ed25519
-  // OpenSSL checks only the content digest and the signature is checked below.
-  unsigned flags = CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY;
-  if (eddsa) flags |= CMS_NO_ATTR_VERIFY;
-  core::BioPtr content_out(BIO_new(BIO_s_mem()));
-  core::BioPtr detached_in;
-  if (detached) detached_in = detached_bio(*opts.detached_content);
-  ERR_clear_error();
-  if (!content_out || (detached && !detached_in))
-    return internal_error("cannot allocate a BIO: " + core::openssl_errors());
-  if (CMS_verify(cms.get(), candidates.get(), nullptr, detached_in.get(), content_out.get(), flags) != 1)
-    return verify_error(signature_failure());
-  ERR_clear_error();  // CMS_verify may leave notes on the queue even when it succeeds
-  if (eddsa) IOTONB_RETURN_IF_ERROR(detail::eddsa_verify(si, signer_key));
-
-  out.content = detached ? Bytes(opts.detached_content->begin(), opts.detached_content->end())
-                         : core::bio_contents(content_out.get());
-  X509_up_ref(signer);
-  out.signer.reset(signer);
-  if (!opts.check_chain) return out;
-
-  std::vector<core::X509Ptr> embedded = embedded_certificates(cms.get());
-  pki::ChainCheck check;
-  check.trust = opts.trust;
-  check.untrusted = opts.untrusted;
-  for (const auto& c : embedded) check.untrusted.push_back(c.get());
-  check.at = opts.at != 0 ? opts.at : core::now();
-  auto chain = pki::verify_chain(signer, check);
-  if (!chain) return Error{chain.error().kind, "signer certificate: " + chain.error().message};
-  out.chain = std::move(chain).value();
-  return out;
+Result<Verified> verify(const SignedData& parsed, const VerifyOptions& opts) {
+  if (!parsed.decoded) return usage_error("CMS: this SignedData did not come from cms::parse");
+  return verify_decoded(parsed.decoded.get(), opts);
 }
 
 }  // namespace iotonb::envelope::cms

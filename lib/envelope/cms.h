@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ struct SignedData {
   std::size_t signer_count = 0;
   int version = 0;                          // SignedData version (RFC 5652 5.1)
   int signer_version = 0;                   // first SignerInfo's version (RFC 5652 5.3)
+  // The decoded object, so verify(const SignedData&) need not decode it again: decoding
+  // costs about as much as verifying (OpenSSL 3.0 decodes each embedded certificate's key).
+  std::shared_ptr<CMS_ContentInfo> decoded;
 };
 
 // DER, PEM ("CMS" or "PKCS7" label) or base64 of DER, at most kMaxInput octets. Malformed
@@ -87,5 +91,7 @@ struct Verified {
 // certificate not found", "signer certificate: <chain reason>", "eContentType 1.2.3 is not
 // accepted".
 Result<Verified> verify(ByteView data, const VerifyOptions& opts);
+// The same for what parse() returned (its decoded object is used up: verify it once).
+Result<Verified> verify(const SignedData& parsed, const VerifyOptions& opts);
 
 }  // namespace iotonb::envelope::cms

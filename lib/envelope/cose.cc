@@ -251,7 +251,8 @@ Result<Bytes> sign1(ByteView payload, const pki::Signer& signer, const SignOptio
         // A chain whose leaf is not the signer's would send verifiers to the wrong key.
         auto leaf = pki::parse_certificate(opts.certificates.front());
         if (!leaf) return usage_error("COSE: x5chain[0]: " + leaf.error().message);
-        if (!pki::same_public_key(X509_get0_pubkey(leaf->get()), signer.key()))
+        const EVP_PKEY* leaf_key = X509_get0_pubkey(leaf->get());
+        if (leaf_key == nullptr || !pki::same_public_key(leaf_key, signer.key()))
           return usage_error("COSE: x5chain[0] is not the certificate of " + signer.reference());
       }
       unprotected_map.emplace_back(Value::integer(opts.hint == KeyHint::x5chain ? label::x5chain : label::x5bag),

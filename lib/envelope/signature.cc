@@ -91,6 +91,7 @@ Result<SignatureAlgorithm> algorithm_for_key(const EVP_PKEY* key) {
 
 Status check_key_fits(SignatureAlgorithm alg, const EVP_PKEY* key) {
   const AlgorithmInfo& a = info(alg);
+  if (key == nullptr) return verify_error(std::string(a.jose) + " needs a key, and there is none (unreadable public key?)");
   if (EVP_PKEY_get_base_id(key) == a.key_type && (a.curve.empty() || a.curve == curve_name(key))) return ok_status();
   return verify_error(std::string(a.jose) + " needs " +
                       (a.key_type == EVP_PKEY_EC ? "an EC " + std::string(a.curve)

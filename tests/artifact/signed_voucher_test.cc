@@ -143,7 +143,7 @@ TEST_F(Cbrski, RegistrarRequestVerifiesThroughItsX5bag) {
   o.nonce = "23BFBBC9C2BCF213";
   auto r = verify_voucher(file_bytes(base + "rvr.hex"), o);
   EXPECT_EQ(outcome(r), "");
-  EXPECT_EQ(r->opened.certificates.size(), 2u);
+  EXPECT_EQ(r->opened.certificate_ders.size(), 2u);
   EXPECT_EQ(result_of(*r, "signer-eku"), CheckResult::pass);
   EXPECT_EQ(result_of(*r, "prior-signed"), CheckResult::skip);  // the PVR carries no certificate
 }

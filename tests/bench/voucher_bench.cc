@@ -63,11 +63,12 @@ T must(Result<T> r, const char* what) {
   return std::move(r).value();
 }
 
-core::X509Ptr make_cert(const char* subject, EVP_PKEY* key, pki::Profile profile, const X509* issuer, EVP_PKEY* issuer_key) {
+core::X509Ptr make_cert(const char* subject, EVP_PKEY* key, pki::Profile profile, const X509* issuer, EVP_PKEY* issuer_key,
+                        std::uint8_t serial) {
   pki::CertificateSpec spec;
   spec.subject = must(pki::parse_name(subject), "name");
   spec.public_key = key;
-  spec.serial = {0x01, static_cast<std::uint8_t>(std::strlen(subject))};
+  spec.serial = {0x01, serial};  // unique per issuer: CMS names its signer by issuer and serial
   spec.not_before = core::now() - 3600;
   spec.not_after = core::now() + 86400 * 365;
   spec.extensions = must(pki::profile_extensions(profile, key, {}), "extensions");
@@ -95,9 +96,9 @@ int main(int argc, char** argv) {
   auto root_key = must(pki::generate_key(pki::KeyType::p256), "key");
   auto masa_key = must(pki::generate_key(pki::KeyType::p256), "key");
   auto registrar_key = must(pki::generate_key(pki::KeyType::p256), "key");
-  auto root = make_cert("CN=Bench Root", root_key.get(), pki::Profile::root, nullptr, root_key.get());
-  auto masa = make_cert("CN=Bench MASA", masa_key.get(), pki::Profile::masa, root.get(), root_key.get());
-  auto registrar = make_cert("CN=Bench Registrar", registrar_key.get(), pki::Profile::registrar, root.get(), root_key.get());
+  auto root = make_cert("CN=Bench Root", root_key.get(), pki::Profile::root, nullptr, root_key.get(), 1);
+  auto masa = make_cert("CN=Bench MASA", masa_key.get(), pki::Profile::masa, root.get(), root_key.get(), 2);
+  auto registrar = make_cert("CN=Bench Registrar", registrar_key.get(), pki::Profile::registrar, root.get(), root_key.get(), 3);
   EVP_PKEY_up_ref(masa_key.get());
   auto signer = pki::memory_signer(core::EvpPkeyPtr(masa_key.get()), "memory:masa");
 
@@ -145,6 +146,8 @@ int main(int argc, char** argv) {
     with_chain.trust = {root.get()};
     auto verifies = [&](const artifact::VoucherVerifyOptions& o) {
       auto r = artifact::verify_voucher(signed_voucher, o);
+      if (!r) std::fprintf(stderr, "voucher_bench: %s\n", r.error().message.c_str());
+      else if (const auto* f = r->first_failure()) std::fprintf(stderr, "voucher_bench: %s: %s\n", f->name.c_str(), f->detail.c_str());
       return r.ok() && r->ok();
     };
     std::string name(artifact::form_name(form));

@@ -3,7 +3,8 @@
 # real campaign runs one target for hours). Seeds come from the public vectors where they
 # fit; new inputs go to a scratch corpus, never into the vectors.
 #   bash tests/fuzz/run_all.sh BUILD_DIR [SECONDS_PER_TARGET]
-# Exits 1 naming every target that found a crash, leak or timeout.
+# Exits 1 naming every target that found a crash, leak or timeout; the input that did it is
+# kept in BUILD_DIR/fuzz-findings/ (re-run it with: BUILD_DIR/tests/fuzz/fuzz_NAME FILE).
 set -uo pipefail
 build=${1:?usage: run_all.sh BUILD_DIR [SECONDS]}
 seconds=${2:-10}
@@ -11,6 +12,8 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 vectors=${IOTONB_VECTORS_DIR:-$top/../shared/vectors}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/iotonb-fuzz.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+findings=$build/fuzz-findings
+mkdir -p "$findings"
 
 seeds_for() {  # the vector folders that hold inputs of this target's kind
   case $1 in
@@ -30,7 +33,7 @@ for fuzzer in "$build"/tests/fuzz/fuzz_*; do
   seeds=()
   for d in $(seeds_for "$name"); do [[ -d $d ]] && seeds+=("$d"); done
   if "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -artifact_prefix="$scratch/" "$corpus" "${seeds[@]}" >"$scratch/$name.log" 2>&1; then
+    -artifact_prefix="$findings/$name-" "$corpus" "${seeds[@]}" >"$scratch/$name.log" 2>&1; then
     echo "fuzz_$name: $(grep -o 'Done [0-9]* runs' "$scratch/$name.log" | tail -n1), nothing found"
   else
     failed+=("fuzz_$name")
