@@ -130,6 +130,9 @@ void define_verify(CLI::App& parent, VoucherKind kind, Context& ctx) {
             "created-on expires-on serial-number nonce " +
             (kind == VoucherKind::request ? "prior-signed prior-signed-nonce prior-signed-serial" : "pinned-domain") +
             ".\nExit 0 when every check passes; 1 naming the first that failed; 3 when the file is not a voucher.\n"
+            "Policy: a COSE signature covers the protected header exactly as received (RFC 9052 4.4; an empty map\n"
+            "sent as h'A0' is not rewritten to h''); an algorithm must match its key's curve (ES256 P-256, ES384\n"
+            "P-384, ES512 P-521); CMS vouchers may carry id-ct-animaJSONVoucher or id-data.\n"
             "--format json prints {file,type,form,at,valid,checks:[{name,result:pass|fail|skip,detail}]}.");
   v->callback([o, &ctx] { ctx.action = [o, &ctx] { return voucher::run_verify(*o, ctx); }; });
 }

@@ -60,15 +60,15 @@ Result<SignedVoucher> open_json(ByteView text) {
   return sv;
 }
 
-Result<SignedVoucher> open_binary(ByteView data, int depth);
+Result<SignedVoucher> open_binary(ByteView data, int depth, bool describe);
 
-Result<SignedVoucher> open_text(ByteView text, int depth) {
+Result<SignedVoucher> open_text(ByteView text, int depth, bool describe) {
   if (core::looks_like_pem(text)) {
     IOTONB_ASSIGN_OR_RETURN(auto blocks, core::parse_pem(as_chars(text)));
     if (blocks.empty() || (blocks[0].label != "CMS" && blocks[0].label != "PKCS7"))
       return input_error("PEM block \"" + (blocks.empty() ? std::string() : blocks[0].label) +
                          "\" is not a voucher (expected CMS or PKCS7)");
-    return open_binary(blocks[0].der, depth + 1);
+    return open_binary(blocks[0].der, depth + 1, describe);
   }
   if (text.front() == '{') return open_json(text);
   if (all_of(text, jws_compact_char) && std::count(text.begin(), text.end(), '.') == 2) {
@@ -88,16 +88,16 @@ Result<SignedVoucher> open_text(ByteView text, int depth) {
       if (!is_space(c)) compact.push_back(static_cast<char>(c));
     if (compact.size() % 2 == 0) {
       IOTONB_ASSIGN_OR_RETURN(Bytes bin, core::from_hex(compact));
-      return open_binary(bin, depth + 1);
+      return open_binary(bin, depth + 1, describe);
     }
   }
   if (depth == 0 && all_of(text, base64_or_space)) {
-    if (auto bin = core::from_base64(as_chars(text))) return open_binary(*bin, depth + 1);
+    if (auto bin = core::from_base64(as_chars(text))) return open_binary(*bin, depth + 1, describe);
   }
   return input_error("not a voucher: expected CMS (DER, PEM or base64), JWS, COSE (binary or hex) or voucher JSON/CBOR");
 }
 
-Result<SignedVoucher> open_binary(ByteView data, int depth) {
+Result<SignedVoucher> open_binary(ByteView data, int depth, bool describe) {
   if (data.empty()) return input_error("empty input, expected a voucher");
   const std::uint8_t first = data.front();
   // Binary forms are taken as they are (a DER or CBOR item may well end in 0x0a); only text
@@ -105,14 +105,14 @@ Result<SignedVoucher> open_binary(ByteView data, int depth) {
   if (first != 0x30 && (first & 0xe0) != 0xc0 && first != 0x84 && (first & 0xe0) != 0xa0) {
     ByteView text = trim(data);
     if (text.empty()) return input_error("empty input, expected a voucher");
-    if (text.front() >= 0x20 && text.front() < 0x7f) return open_text(text, depth);
+    if (text.front() >= 0x20 && text.front() < 0x7f) return open_text(text, depth, describe);
     return input_error("not a voucher: unrecognised leading byte 0x" + core::to_hex(data.first(1)));
   }
   if (first == 0x30) {
     SignedVoucher sv;
     sv.form = VoucherForm::cms;
     sv.envelope.assign(data.begin(), data.end());
-    IOTONB_ASSIGN_OR_RETURN(envelope::cms::SignedData sd, envelope::cms::parse(data));
+    IOTONB_ASSIGN_OR_RETURN(envelope::cms::SignedData sd, envelope::cms::parse(data, describe));
     if (!sd.content) return input_error("CMS voucher has no content (detached signature)");
     sv.payload = *sd.content;
     for (const auto& c : sd.certificates) sv.certificate_ders.push_back(pki::certificate_der(c.get()));
@@ -153,6 +153,13 @@ Bytes subject_key_id(const X509* cert) {
   return Bytes(ASN1_STRING_get0_data(ski), ASN1_STRING_get0_data(ski) + ASN1_STRING_length(ski));
 }
 
+Result<SignedVoucher> open_bounded(ByteView input, bool describe) {
+  if (input.size() > kMaxVoucherInput)
+    return input_error("voucher is " + std::to_string(input.size()) + " octets, more than the limit of " +
+                       std::to_string(kMaxVoucherInput));
+  return open_binary(input, 0, describe);
+}
+
 }  // namespace
 
 std::string_view form_name(VoucherForm form) {
@@ -177,12 +184,8 @@ std::string_view media_type(VoucherForm form) {
   return "";
 }
 
-Result<SignedVoucher> open_voucher(ByteView input) {
-  if (input.size() > kMaxVoucherInput)
-    return input_error("voucher is " + std::to_string(input.size()) + " octets, more than the limit of " +
-                       std::to_string(kMaxVoucherInput));
-  return open_binary(input, 0);
-}
+Result<SignedVoucher> open_voucher(ByteView input) { return open_bounded(input, true); }
+Result<SignedVoucher> open_voucher_for_verification(ByteView input) { return open_bounded(input, false); }
 
 Result<std::vector<core::X509Ptr>> carried_certificates(const SignedVoucher& sv) {
   std::vector<core::X509Ptr> out;

@@ -46,6 +46,9 @@ struct SignedVoucher {
 inline constexpr std::size_t kMaxVoucherInput = 1 << 20;
 
 Result<SignedVoucher> open_voucher(ByteView input);
+// The same, leaving out envelope details only a description shows (CMS signer and digest
+// names, signing time), which verify_voucher does not need.
+Result<SignedVoucher> open_voucher_for_verification(ByteView input);
 
 // The carried certificates, parsed; an input error names the one that is not a certificate.
 Result<std::vector<core::X509Ptr>> carried_certificates(const SignedVoucher& sv);

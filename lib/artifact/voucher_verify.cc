@@ -170,7 +170,7 @@ void check_pinned_domain(Report& r, const Voucher& v, const VoucherVerifyOptions
 void check_prior_signed(Report& r, const Voucher& outer, const VoucherVerifyOptions& opts) {
   auto prior = outer.binary("prior-signed-voucher-request");
   if (!prior) return;
-  auto opened = open_voucher(*prior);
+  auto opened = open_voucher_for_verification(*prior);
   if (!opened) {
     r.fail("prior-signed", "prior-signed-voucher-request: " + opened.error().message);
     return;
@@ -222,7 +222,7 @@ bool nonce_matches(const std::string& sent, const LeafValue& received) {
 }
 
 Result<VoucherVerification> verify_voucher(ByteView input, const VoucherVerifyOptions& opts) {
-  IOTONB_ASSIGN_OR_RETURN(SignedVoucher sv, open_voucher(input));
+  IOTONB_ASSIGN_OR_RETURN(SignedVoucher sv, open_voucher_for_verification(input));
   VoucherVerification out;
   Report r(out.checks);
   if (sv.form == VoucherForm::json || sv.form == VoucherForm::cbor) {

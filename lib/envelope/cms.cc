@@ -467,7 +467,7 @@ Result<Bytes> sign(ByteView content, const pki::Signer& signer, const X509* sign
   return Bytes(out, out + len);
 }
 
-Result<SignedData> parse(ByteView data) {
+Result<SignedData> parse(ByteView data, bool describe) {
   IOTONB_ASSIGN_OR_RETURN(CmsContentInfoPtr cms, decode(data));
   SignedData out;
   out.content_type = oid_text(CMS_get0_eContentType(cms.get()));
@@ -476,6 +476,10 @@ Result<SignedData> parse(ByteView data) {
   out.certificates = embedded_certificates(cms.get());
   STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
   out.signer_count = static_cast<std::size_t>(std::max(0, sk_CMS_SignerInfo_num(infos)));
+  if (!describe) {
+    out.decoded = std::shared_ptr<CMS_ContentInfo>(cms.release(), CMS_ContentInfo_free);
+    return out;
+  }
   if (out.signer_count > 0) {
     CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, 0);
     out.digest_algorithm = digest_name(si);

@@ -66,7 +66,9 @@ struct SignedData {
 // DER, PEM ("CMS" or "PKCS7" label) or base64 of DER, at most kMaxInput octets. Malformed
 // input is an input error naming what is wrong; a ContentInfo must not be followed by
 // anything.
-Result<SignedData> parse(ByteView data);
+// describe = false leaves out what only a description needs (digest and signer names,
+// signing time, versions), for a caller about to verify.
+Result<SignedData> parse(ByteView data, bool describe = true);
 
 struct VerifyOptions {
   std::vector<const X509*> trust;              // anchors; may be the signer's own certificate
