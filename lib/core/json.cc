@@ -7,10 +7,77 @@
 namespace iotonb::core {
 namespace {
 
-// Thrown from the parser callback to stop parsing at the first violation; caught below, so
-// it never leaves this file.
-struct Refused {
-  std::string message;
+using nlohmann::json;
+
+// nlohmann/json's DOM builder with the checks added as the parser descends: depth before an
+// object or array is opened, member names as they arrive. Its methods are not virtual;
+// sax_parse calls them through the template parameter, so these shadow them.
+class StrictDomBuilder : public nlohmann::detail::json_sax_dom_parser<json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  StrictDomBuilder(json& result, const JsonLimits& limits) : Base(result, false), limits_(limits) {}
+
+  bool start_object(std::size_t n) { return open() && Base::start_object(n); }
+  bool start_array(std::size_t n) { return open() && Base::start_array(n); }
+  bool end_object() {
+    close();
+    return Base::end_object();
+  }
+  bool end_array() {
+    close();
+    return Base::end_array();
+  }
+  bool key(std::string& name) {
+    if (!names_.empty() && !names_.back().insert(name)) return refuse("JSON: duplicate member \"" + name + "\"");
+    return Base::key(name);
+  }
+  bool parse_error(std::size_t position, const std::string& /*last_token*/, const nlohmann::detail::exception& e) {
+    std::string what = e.what();
+    if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    return refuse("JSON: syntax error at byte " + std::to_string(position) + ": " + what);
+  }
+
+  const std::optional<std::string>& refused() const { return refused_; }
+
+ private:
+  // Member names of one open object: a short list searched in place, a set once it grows,
+  // so ordinary objects cost no allocation per name and hostile ones no quadratic time.
+  class Names {
+   public:
+    bool insert(const std::string& name) {
+      if (!large_.empty()) return large_.insert(name).second;
+      for (const auto& n : small_)
+        if (n == name) return false;
+      small_.push_back(name);
+      if (small_.size() > 16) {
+        large_.insert(small_.begin(), small_.end());
+        small_.clear();
+      }
+      return true;
+    }
+
+   private:
+    std::vector<std::string> small_;
+    std::set<std::string> large_;
+  };
+
+  bool open() {
+    if (names_.size() >= limits_.max_depth) return refuse("JSON: nesting deeper than " + std::to_string(limits_.max_depth));
+    names_.emplace_back();
+    return true;
+  }
+  void close() {
+    if (!names_.empty()) names_.pop_back();
+  }
+  bool refuse(std::string message) {
+    if (!refused_) refused_ = std::move(message);
+    return false;
+  }
+
+  const JsonLimits& limits_;
+  std::vector<Names> names_;  // one per open object or array (arrays have no names)
+  std::optional<std::string> refused_;
 };
 
 }  // namespace
@@ -19,41 +86,12 @@ Result<nlohmann::json> parse_json(std::string_view text, const JsonLimits& limit
   if (text.size() > limits.max_size)
     return input_error("JSON: " + std::to_string(text.size()) + " octets, more than the limit of " +
                        std::to_string(limits.max_size));
-  // One set of member names per open object; arrays push an empty placeholder so the stack
-  // depth equals the nesting depth.
-  std::vector<std::set<std::string>> open;
-  auto callback = [&](int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    using E = nlohmann::json::parse_event_t;
-    switch (event) {
-      case E::object_start:
-      case E::array_start:
-        if (open.size() >= limits.max_depth)
-          throw Refused{"JSON: nesting deeper than " + std::to_string(limits.max_depth)};
-        open.emplace_back();
-        break;
-      case E::object_end:
-      case E::array_end:
-        if (!open.empty()) open.pop_back();
-        break;
-      case E::key:
-        if (!open.empty() && !open.back().insert(parsed.get<std::string>()).second)
-          throw Refused{"JSON: duplicate member \"" + parsed.get<std::string>() + "\""};
-        break;
-      case E::value:
-        break;
-    }
-    return true;
-  };
-  try {
-    return nlohmann::json::parse(text.begin(), text.end(), callback);
-  } catch (const Refused& r) {
-    return input_error(r.message);
-  } catch (const nlohmann::json::parse_error& e) {
-    return input_error("JSON: syntax error at byte " + std::to_string(e.byte) + ": " +
-                       std::string(e.what()).substr(std::string(e.what()).find(':') + 2));
-  } catch (const nlohmann::json::exception& e) {
-    return input_error(std::string("JSON: ") + e.what());
-  }
+  json result;
+  StrictDomBuilder builder(result, limits);
+  bool ok = json::sax_parse(text.begin(), text.end(), &builder, nlohmann::detail::input_format_t::json, true);
+  if (!ok || builder.is_errored() || builder.refused())
+    return input_error(builder.refused().value_or("JSON: malformed"));
+  return result;
 }
 
 }  // namespace iotonb::core

@@ -6,6 +6,7 @@
 // 7951 want a parser that refuses duplicates rather than silently keeping one).
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
