@@ -109,6 +109,22 @@ Status set_nonce(Voucher& v, const std::string& text) {
   return {};
 }
 
+// What the pledge's IDevID gives (RFC 8995 2.3.1, 5.5): the serial-number unless one is
+// set, and idevid-issuer when with_issuer.
+Status idevid_leaves(const CreateOptions& o, Voucher& v, bool with_issuer) {
+  IOTONB_ASSIGN_OR_RETURN(auto idevid, pki::read_certificate(o.idevid));
+  if (with_issuer) {
+    IOTONB_ASSIGN_OR_RETURN(Bytes issuer, artifact::idevid_issuer(idevid.get()));
+    v.set_bytes("idevid-issuer", std::move(issuer));
+  }
+  if (o.serial.empty() && !v.has("serial-number")) {
+    auto serial = artifact::idevid_serial_number(idevid.get());
+    if (!serial) return input_error(o.idevid + ": the IDevID's subject has no serialNumber; give --serial");
+    v.set_text("serial-number", *serial);
+  }
+  return {};
+}
+
 // Leaves only a voucher has.
 Status voucher_flags(const CreateOptions& o, Voucher& v, core::UnixTime created) {
   if (!o.pinned_domain_cert.empty()) {
@@ -123,16 +139,7 @@ Status voucher_flags(const CreateOptions& o, Voucher& v, core::UnixTime created)
     IOTONB_ASSIGN_OR_RETURN(Bytes spki, spki_from(o.pinned_domain_pubk_sha256));
     v.set_bytes("pinned-domain-pubk-sha256", artifact::sha256(spki));
   }
-  if (!o.idevid.empty()) {
-    IOTONB_ASSIGN_OR_RETURN(auto idevid, pki::read_certificate(o.idevid));
-    IOTONB_ASSIGN_OR_RETURN(Bytes issuer, artifact::idevid_issuer(idevid.get()));
-    v.set_bytes("idevid-issuer", std::move(issuer));
-    if (o.serial.empty() && !v.has("serial-number")) {
-      auto serial = artifact::idevid_serial_number(idevid.get());
-      if (!serial) return input_error(o.idevid + ": the IDevID's subject has no serialNumber; give --serial");
-      v.set_text("serial-number", *serial);
-    }
-  }
+  if (!o.idevid.empty()) IOTONB_RETURN_IF_ERROR(idevid_leaves(o, v, true));
   if (!o.revocation_checks.empty()) v.set_bool("domain-cert-revocation-checks", o.revocation_checks == "true");
   if (!o.last_renewal_date.empty()) {
     IOTONB_ASSIGN_OR_RETURN(auto t, time_option("--last-renewal-date", o.last_renewal_date, created));
@@ -163,18 +170,7 @@ Status request_flags(const CreateOptions& o, Voucher& v) {
     for (const char* leaf : {"nonce", "serial-number"})
       if (const artifact::LeafValue* value = prior->voucher->get(leaf); value && !v.has(leaf)) v.set(leaf, *value);
   }
-  if (!o.idevid.empty()) {
-    IOTONB_ASSIGN_OR_RETURN(auto idevid, pki::read_certificate(o.idevid));
-    if (!o.prior_signed.empty()) {
-      IOTONB_ASSIGN_OR_RETURN(Bytes issuer, artifact::idevid_issuer(idevid.get()));
-      v.set_bytes("idevid-issuer", std::move(issuer));
-    }
-    if (o.serial.empty() && !v.has("serial-number")) {
-      auto serial = artifact::idevid_serial_number(idevid.get());
-      if (!serial) return input_error(o.idevid + ": the IDevID's subject has no serialNumber; give --serial");
-      v.set_text("serial-number", *serial);
-    }
-  }
+  if (!o.idevid.empty()) IOTONB_RETURN_IF_ERROR(idevid_leaves(o, v, !o.prior_signed.empty()));
   if (!o.nonce.empty()) {
     IOTONB_RETURN_IF_ERROR(set_nonce(v, o.nonce));
   } else if (!o.no_nonce && !v.has("nonce")) {

@@ -76,11 +76,11 @@ bool is_date_and_time(const std::string& text) {
   return text.size() >= 20 && (text[10] == 'T' || text[10] == 't') && core::parse_time(text).ok();
 }
 
-Status leaf_error(const Voucher& v, std::string_view leaf, const std::string& what) {
-  return input_error(std::string(kind_name(v.kind())) + ": " + std::string(leaf) + ": " + what);
-}
-
 }  // namespace
+
+Error leaf_error(VoucherKind kind, std::string_view leaf, const std::string& what) {
+  return input_error(std::string(kind_name(kind)) + ": " + std::string(leaf) + ": " + what);
+}
 
 std::string_view json_root(VoucherKind kind) {
   return kind == VoucherKind::voucher ? "ietf-voucher:voucher" : "ietf-voucher-request:voucher";
@@ -160,44 +160,44 @@ Status validate(const Voucher& v) {
   for (const auto& [name, value] : v.leaves()) {
     const LeafSpec* spec = find_leaf(name);
     if (!spec || (voucher ? spec->voucher_sid : spec->request_sid) == 0)
-      return leaf_error(v, name, "not a leaf of " + std::string(json_root(v.kind())));
+      return leaf_error(v.kind(), name, "not a leaf of " + std::string(json_root(v.kind())));
     switch (spec->type) {
       case date_time:
         if (!is_date_and_time(value.text))
-          return leaf_error(v, name, "\"" + value.text + "\" is not an RFC 3339 date-time with a time zone");
+          return leaf_error(v.kind(), name, "\"" + value.text + "\" is not an RFC 3339 date-time with a time zone");
         break;
       case assertion:
         if (!parse_assertion(value.text))
-          return leaf_error(v, name, "\"" + value.text + "\" is not one of verified, logged, proximity, agent-proximity");
+          return leaf_error(v.kind(), name, "\"" + value.text + "\" is not one of verified, logged, proximity, agent-proximity");
         break;
       case string:
       case uri:
-        if (value.text.empty()) return leaf_error(v, name, "is empty");
+        if (value.text.empty()) return leaf_error(v.kind(), name, "is empty");
         break;
       case binary:
         if (name == "nonce" && (value.bytes.size() < 8 || value.bytes.size() > 32))
-          return leaf_error(v, name, std::to_string(value.bytes.size()) + " octets, the nonce must be 8 to 32");
+          return leaf_error(v.kind(), name, std::to_string(value.bytes.size()) + " octets, the nonce must be 8 to 32");
         if (is_certificate_leaf(name) && !is_der_certificate(value.bytes))
-          return leaf_error(v, name, "is not a DER X.509 certificate");
+          return leaf_error(v.kind(), name, "is not a DER X.509 certificate");
         if (is_pubkey_leaf(name) && !is_der_spki(value.bytes))
-          return leaf_error(v, name, "is not a DER SubjectPublicKeyInfo");
+          return leaf_error(v.kind(), name, "is not a DER SubjectPublicKeyInfo");
         if (is_sha256_leaf(name) && value.bytes.size() != 32)
-          return leaf_error(v, name, std::to_string(value.bytes.size()) + " octets, a SHA-256 hash is 32");
+          return leaf_error(v.kind(), name, std::to_string(value.bytes.size()) + " octets, a SHA-256 hash is 32");
         break;
       case boolean:
       case string_list:
         break;
     }
   }
-  if (!v.has("serial-number")) return leaf_error(v, "serial-number", "mandatory leaf is missing");
+  if (!v.has("serial-number")) return leaf_error(v.kind(), "serial-number", "mandatory leaf is missing");
   if (voucher) {
-    if (!v.has("assertion")) return leaf_error(v, "assertion", "mandatory leaf is missing");
+    if (!v.has("assertion")) return leaf_error(v.kind(), "assertion", "mandatory leaf is missing");
     int pins = v.has("pinned-domain-cert") + v.has("pinned-domain-pubk") + v.has("pinned-domain-pubk-sha256");
     if (pins == 0)
-      return leaf_error(v, "pinned-domain-cert", "mandatory leaf is missing (or pinned-domain-pubk, pinned-domain-pubk-sha256)");
-    if (pins > 1) return leaf_error(v, "pinned-domain-cert", "only one of pinned-domain-cert, -pubk and -pubk-sha256 may be present");
+      return leaf_error(v.kind(), "pinned-domain-cert", "mandatory leaf is missing (or pinned-domain-pubk, pinned-domain-pubk-sha256)");
+    if (pins > 1) return leaf_error(v.kind(), "pinned-domain-cert", "only one of pinned-domain-cert, -pubk and -pubk-sha256 may be present");
     if (v.has("last-renewal-date") && !v.has("expires-on"))
-      return leaf_error(v, "last-renewal-date", "is present without expires-on (RFC 8366 5.3)");
+      return leaf_error(v.kind(), "last-renewal-date", "is present without expires-on (RFC 8366 5.3)");
   }
   return ok_status();
 }

@@ -94,4 +94,7 @@ class Voucher {
 // octets, last-renewal-date only with expires-on. The error names the leaf.
 Status validate(const Voucher& v);
 
+// The input error every codec and validate() report about one leaf: "voucher: nonce: ...".
+Error leaf_error(VoucherKind kind, std::string_view leaf, const std::string& what);
+
 }  // namespace iotonb::artifact

@@ -68,10 +68,6 @@ const LeafSpec* leaf_for(const Root& root, std::int64_t sid) {
   return nullptr;
 }
 
-Error leaf_error(VoucherKind kind, std::string_view leaf, const std::string& what) {
-  return input_error(std::string(kind_name(kind)) + ": " + std::string(leaf) + ": " + what);
-}
-
 Result<LeafValue> read_leaf(VoucherKind kind, const LeafSpec& spec, const Value& value) {
   LeafValue out;
   switch (spec.type) {

@@ -10,10 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-Error leaf_error(VoucherKind kind, std::string_view leaf, const std::string& what) {
-  return input_error(std::string(kind_name(kind)) + ": " + std::string(leaf) + ": " + what);
-}
-
 Result<LeafValue> read_leaf(VoucherKind kind, const LeafSpec& spec, const json& value) {
   LeafValue out;
   switch (spec.type) {

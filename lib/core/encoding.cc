@@ -154,12 +154,30 @@ Result<Bytes> from_hex(std::string_view text) {
 std::string to_base64(ByteView data) { return base64_with(data, kB64, true); }
 std::string to_base64url(ByteView data) { return base64_with(data, kB64Url, false); }
 
-Result<Bytes> from_base64(std::string_view text) {
-  const auto& table = base64_table();
+namespace {
+
+// Collects base64 sextets into octets (RFC 4648 4: 4 characters carry 3 octets).
+struct SextetReader {
   Bytes out;
-  out.reserve(text.size() * 3 / 4);
   std::uint32_t acc = 0;
   int bits = 0;
+  void add(int sextet) {
+    acc = (acc << 6) | static_cast<std::uint32_t>(sextet);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>(acc >> bits));
+      acc &= (1u << bits) - 1;
+    }
+  }
+};
+
+}  // namespace
+
+Result<Bytes> from_base64(std::string_view text) {
+  const auto& table = base64_table();
+  SextetReader r;
+  r.out.reserve(text.size() * 3 / 4);
   bool padding_seen = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -170,16 +188,40 @@ Result<Bytes> from_base64(std::string_view text) {
     }
     int v = table[static_cast<unsigned char>(c)];
     if (v < 0 || padding_seen) return input_error("invalid base64 at offset " + std::to_string(i));
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(acc >> bits));
-      acc &= (1u << bits) - 1;
-    }
+    r.add(v);
   }
-  if (bits >= 6) return input_error("truncated base64");
-  return out;
+  if (r.bits >= 6) return input_error("truncated base64");
+  return std::move(r.out);
+}
+
+Result<Bytes> from_base64_strict(std::string_view text, Base64Alphabet alphabet) {
+  static const auto tables = [] {
+    std::array<std::array<int, 256>, 2> t{};
+    for (auto& row : t) row.fill(-1);
+    for (int i = 0; i < 64; ++i) {
+      t[0][static_cast<unsigned char>(kB64[i])] = i;
+      t[1][static_cast<unsigned char>(kB64Url[i])] = i;
+    }
+    return t;
+  }();
+  const bool url = alphabet == Base64Alphabet::url_unpadded;
+  const auto& values = tables[url ? 1 : 0];
+  const char* kind = url ? "base64url" : "standard base64";
+  std::string_view body = text;
+  if (!url) {
+    if (text.size() % 4 != 0) return input_error(std::string("not ") + kind + " (length is not a multiple of 4)");
+    while (!body.empty() && body.back() == '=' && text.size() - body.size() < 2) body.remove_suffix(1);
+  }
+  if (body.size() % 4 == 1) return input_error(std::string("not ") + kind + " (truncated)");
+  SextetReader r;
+  r.out.reserve(body.size() * 3 / 4);
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    int v = values[static_cast<unsigned char>(body[i])];
+    if (v < 0) return input_error(std::string("not ") + kind + " (character " + std::to_string(i) + " is not in its alphabet)");
+    r.add(v);
+  }
+  if (r.acc != 0) return input_error(std::string("not canonical ") + kind + " (non-zero trailing bits)");
+  return std::move(r.out);
 }
 
 std::string to_pem(std::string_view label, ByteView der) {

@@ -21,6 +21,12 @@ std::string to_base64(ByteView data);
 std::string to_base64url(ByteView data);  // no padding
 Result<Bytes> from_base64(std::string_view text);  // accepts both alphabets, padding optional
 
+// One spelling only, for formats where two spellings of the same bytes must not both pass
+// (JWS, RFC 7515 2 and 4.1.6): base64url without padding, or standard base64 with padding;
+// no whitespace, no stray bits.
+enum class Base64Alphabet { url_unpadded, standard_padded };
+Result<Bytes> from_base64_strict(std::string_view text, Base64Alphabet alphabet);
+
 struct PemBlock {
   std::string label;  // "CERTIFICATE", "PRIVATE KEY", ...
   Bytes der;

@@ -1,6 +1,5 @@
 #include "envelope/jose.h"
 
-#include <array>
 #include <string>
 
 #include "core/encoding.h"
@@ -13,49 +12,14 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr char kStdAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 // Canonical base64 of one alphabet: core::from_base64 forgives mixed alphabets, whitespace
 // and stray bits, as EST peers need (RFC 8951), but two spellings of one JWS would let the
 // bytes that were signed differ from the bytes a later reader is shown. base64url is unpadded
 // (RFC 7515 2); x5c's standard base64 is padded (RFC 4648 4).
 Result<Bytes> decode_strict(std::string_view text, bool url, const std::string& what) {
-  static const auto table = [] {
-    std::array<std::array<int, 256>, 2> t{};
-    for (auto& row : t) row.fill(-1);
-    for (int i = 0; i < 64; ++i) {
-      t[0][static_cast<unsigned char>(kStdAlphabet[i])] = i;
-      t[1][static_cast<unsigned char>(kUrlAlphabet[i])] = i;
-    }
-    return t;
-  }();
-  const auto& values = table[url ? 1 : 0];
-  const char* kind = url ? "base64url" : "standard base64";
-  std::string_view body = text;
-  if (!url) {
-    if (text.size() % 4 != 0) return input_error(what + " is not " + kind + " (length is not a multiple of 4)");
-    while (!body.empty() && body.back() == '=' && text.size() - body.size() < 2) body.remove_suffix(1);
-  }
-  if (body.size() % 4 == 1) return input_error(what + " is not " + kind + " (truncated)");
-  Bytes out;
-  out.reserve(body.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    int v = values[static_cast<unsigned char>(body[i])];
-    if (v < 0)
-      return input_error(what + " is not " + kind + " (character " + std::to_string(i) + " is not in its alphabet)");
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(acc >> bits));
-      acc &= (1u << bits) - 1;
-    }
-  }
-  if (acc != 0) return input_error(what + " is not canonical " + kind + " (non-zero trailing bits)");
-  return out;
+  auto bytes = core::from_base64_strict(text, url ? core::Base64Alphabet::url_unpadded : core::Base64Alphabet::standard_padded);
+  if (!bytes) return input_error(what + " is " + bytes.error().message);
+  return bytes;
 }
 
 Result<json> parse_object(std::string_view text, const std::string& what) {
