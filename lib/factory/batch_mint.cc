@@ -31,6 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kQueuedPerWorker = 64;
+constexpr std::size_t kMintTogether = 16;  // devices a worker takes at a time (see the worker)
 constexpr std::size_t kWriterBatch = 32;  // results handed to the ledger writer at a time
 constexpr auto kProgressEvery = std::chrono::milliseconds(100);
 
@@ -167,6 +168,10 @@ Result<BatchSummary> run_batch(const BatchOptions& options, const pki::IssuingCa
   // not safe when several threads use the CA certificate for the first time at once: fill it
   // here, while this is the only thread.
   X509_check_purpose(ca.cert.get(), -1, 0);
+  // Likewise the DER of a name built in memory is cached on its first encoding, and every
+  // worker encodes the batch's subject attributes and MUD signer name.
+  for (const X509_NAME* name : {options.defaults.subject_base, options.defaults.mud_signer})
+    if (name != nullptr) i2d_X509_NAME(name, nullptr);
   const std::string chain = chain_pem(ca);
   const unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   WorkQueue<WorkItem> work(jobs * kQueuedPerWorker, 1);
@@ -212,17 +217,44 @@ Result<BatchSummary> run_batch(const BatchOptions& options, const pki::IssuingCa
     work.producer_done();
   };
 
+  // Workers take up to kMintTogether devices at a time and mint them in two passes: keys
+  // and certificates first, then the folders. Each pass runs the same code (OpenSSL's P-256
+  // tables, the kernel's file system paths) many times over while it is in the CPU caches,
+  // rather than alternating between the two per device: a sixth less CPU per device than one
+  // device at a time, in batch_mint_bench on tmpfs.
+  // Nothing is written in the first pass, so stopping between the passes leaves no trace.
+  auto mint_group = [&](DeviceMinter& minter, const std::vector<WorkItem>& items,
+                        std::vector<PreparedDevice>& prepared) -> bool {
+    prepared.clear();
+    for (const auto& item : items) {
+      if (item.recover) continue;
+      if (failure.stopped()) return false;
+      auto device = minter.prepare(item.row);
+      if (!device) {
+        fail(std::move(device).error());
+        return false;
+      }
+      prepared.push_back(std::move(device).value());
+    }
+    std::size_t next = 0;
+    for (const auto& item : items) {
+      if (failure.stopped()) return false;
+      auto done = item.recover ? minter.recover(item.row) : minter.write(item.row, prepared[next++]);
+      if (!done) {
+        fail(std::move(done).error());
+        return false;
+      }
+      if (!results.push(std::move(done).value())) return false;
+    }
+    return true;
+  };
   auto worker = [&] {
     try {
       DeviceMinter minter(options, ca, chain);
-      while (auto item = work.pop()) {
-        auto done = item->recover ? minter.recover(item->row) : minter.mint(item->row);
-        if (!done) {
-          fail(std::move(done).error());
-          break;
-        }
-        if (!results.push(std::move(done).value())) break;
-      }
+      std::vector<WorkItem> items;
+      std::vector<PreparedDevice> prepared;
+      while (work.pop_some(items, kMintTogether))
+        if (!mint_group(minter, items, prepared)) break;
     } catch (...) {
       fail(internal_error("batch worker: " + exception_text(std::current_exception())));
     }

@@ -40,21 +40,21 @@ class Fd {
   int fd_;
 };
 
-// Writes name inside the folder dir_fd refers to (openat: no walk down OUT_DIR's path per file).
-Status write_file(int dir_fd, const std::string& dir, const char* name, std::string_view data, mode_t mode) {
+// Writes `path`, relative to the folder dir_fd refers to; `shown` is its name in messages.
+Status write_file(int dir_fd, const std::string& path, const std::string& shown, std::string_view data, mode_t mode) {
   // O_EXCL: the folder is ours and new, so an existing file means something is badly wrong.
-  Fd fd(::openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
-  if (fd.get() < 0) return io_error(dir + "/" + name + ": " + errno_text(errno));
+  Fd fd(::openat(dir_fd, path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (fd.get() < 0) return io_error(shown + ": " + errno_text(errno));
   std::size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return io_error(dir + "/" + name + ": " + errno_text(errno));
+      return io_error(shown + ": " + errno_text(errno));
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd.release()) != 0) return io_error(dir + "/" + name + ": " + errno_text(errno));
+  if (::close(fd.release()) != 0) return io_error(shown + ": " + errno_text(errno));
   return {};
 }
 
@@ -83,12 +83,12 @@ Result<std::string> random_suffix() {
   return core::to_hex(ByteView(bytes, sizeof bytes));
 }
 
-// rename() that fails instead of replacing an existing (empty) target folder.
-int rename_no_replace(const std::string& from, const std::string& to) {
-  int rc = ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE);
+// rename() inside dir_fd that fails instead of replacing an existing (empty) target folder.
+int rename_no_replace(int dir_fd, const std::string& from, const std::string& to) {
+  int rc = ::renameat2(dir_fd, from.c_str(), dir_fd, to.c_str(), RENAME_NOREPLACE);
   if (rc != 0 && (errno == EINVAL || errno == ENOSYS)) {
     // A file system without RENAME_NOREPLACE: rename() still refuses a non-empty target.
-    rc = ::rename(from.c_str(), to.c_str());
+    rc = ::renameat(dir_fd, from.c_str(), dir_fd, to.c_str());
   }
   return rc;
 }
@@ -104,30 +104,49 @@ DeviceFiles device_files(const std::string& out_dir, const std::string& serial, 
   return files;
 }
 
-Result<DeviceFiles> write_device_folder(const std::string& out_dir, const std::string& serial,
-                                        std::string_view cert_pem, std::string_view key_pem,
-                                        std::string_view chain_pem) {
-  std::string tmp_path;
-  for (int attempt = 0;; ++attempt) {
-    IOTONB_ASSIGN_OR_RETURN(std::string suffix, random_suffix());
-    tmp_path = out_dir + "/" + kTempPrefix + serial + "-" + suffix;
-    if (::mkdir(tmp_path.c_str(), 0777) == 0) break;  // the umask decides the folder's mode
-    if (errno != EEXIST || attempt == 8) return io_error(tmp_path + ": " + errno_text(errno));
-  }
-  TempFolder tmp(tmp_path);
-  {
-    Fd dir(::open(tmp.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() < 0) return io_error(tmp.path() + ": " + errno_text(errno));
-    IOTONB_RETURN_IF_ERROR(write_file(dir.get(), tmp.path(), kCertFile, cert_pem, 0644));
-    if (!key_pem.empty()) IOTONB_RETURN_IF_ERROR(write_file(dir.get(), tmp.path(), kKeyFile, key_pem, 0600));
-    IOTONB_RETURN_IF_ERROR(write_file(dir.get(), tmp.path(), kChainFile, chain_pem, 0644));
-  }
+Result<DeviceFolderWriter> DeviceFolderWriter::open(const std::string& out_dir) {
+  Fd dir(::open(out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.get() < 0) return io_error(out_dir + ": " + errno_text(errno));
+  IOTONB_ASSIGN_OR_RETURN(std::string tag, random_suffix());
+  return DeviceFolderWriter(out_dir, dir.release(), std::move(tag));
+}
 
-  DeviceFiles files = device_files(out_dir, serial, !key_pem.empty());
-  if (rename_no_replace(tmp.path(), files.dir) != 0) {
+DeviceFolderWriter::DeviceFolderWriter(DeviceFolderWriter&& other) noexcept
+    : out_dir_(std::move(other.out_dir_)),
+      dir_fd_(other.dir_fd_),
+      tag_(std::move(other.tag_)),
+      written_(other.written_) {
+  other.dir_fd_ = -1;
+}
+
+DeviceFolderWriter::~DeviceFolderWriter() {
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+}
+
+Result<DeviceFiles> DeviceFolderWriter::write(const std::string& serial, std::string_view cert_pem,
+                                              std::string_view key_pem, std::string_view chain_pem) {
+  // Unique among this run's writers by the tag, and new: stale .tmp-* folders of earlier
+  // runs were deleted before any writer started, and the lock keeps other runs out.
+  std::string tmp_name;
+  for (int attempt = 0;; ++attempt) {
+    tmp_name = kTempPrefix + serial + "-" + tag_ + std::to_string(++written_);
+    if (::mkdirat(dir_fd_, tmp_name.c_str(), 0777) == 0) break;  // the umask decides the folder's mode
+    if (errno != EEXIST || attempt == 8) return io_error(out_dir_ + "/" + tmp_name + ": " + errno_text(errno));
+  }
+  TempFolder tmp(out_dir_ + "/" + tmp_name);
+  auto write_file_named = [&](const char* name, std::string_view data, mode_t mode) {
+    const std::string path = tmp_name + "/" + name;
+    return write_file(dir_fd_, path, out_dir_ + "/" + path, data, mode);
+  };
+  IOTONB_RETURN_IF_ERROR(write_file_named(kCertFile, cert_pem, 0644));
+  if (!key_pem.empty()) IOTONB_RETURN_IF_ERROR(write_file_named(kKeyFile, key_pem, 0600));
+  IOTONB_RETURN_IF_ERROR(write_file_named(kChainFile, chain_pem, 0644));
+
+  DeviceFiles files = device_files(out_dir_, serial, !key_pem.empty());
+  if (rename_no_replace(dir_fd_, tmp_name, serial) != 0) {
     const int err = errno;
     if (err == EEXIST || err == ENOTEMPTY)
-      return io_error(files.dir + ": exists already (is another batch writing to " + out_dir + "?)");
+      return io_error(files.dir + ": exists already (is another batch writing to " + out_dir_ + "?)");
     return io_error(files.dir + ": " + errno_text(err));
   }
   tmp.release();

@@ -1,26 +1,15 @@
 #include "factory/device_minter.h"
 
-#include <openssl/crypto.h>
-
 #include "core/encoding.h"
 #include "core/files.h"
-#include "factory/device_folder.h"
 #include "pki/certificate.h"
 #include "pki/csr.h"
+#include "pki/idevid.h"
 #include "pki/key.h"
 #include "pki/serial.h"
 
 namespace iotonb::factory {
 namespace {
-
-// The private key's PEM, wiped when it goes out of scope.
-struct WipedString {
-  std::string text;
-  WipedString() = default;
-  WipedString(const WipedString&) = delete;
-  WipedString& operator=(const WipedString&) = delete;
-  ~WipedString() { OPENSSL_cleanse(text.data(), text.size()); }
-};
 
 std::string subject_serial(const X509* cert) {
   const X509_NAME* name = X509_get_subject_name(cert);
@@ -31,13 +20,20 @@ std::string subject_serial(const X509* cert) {
                      static_cast<std::size_t>(ASN1_STRING_length(value)));
 }
 
+// The certificate serial as pki::certificate_serial reads it back: the magnitude, no
+// leading zero octets.
+std::string serial_hex(ByteView serial) {
+  while (!serial.empty() && serial.front() == 0) serial = serial.subspan(1);
+  return core::to_hex(serial);
+}
+
 // The ledger record and the caller's result for a device whose folder is complete.
-MintedDevice minted_device(const DeviceRow& row, const X509* cert, std::string fingerprint_sha256,
+MintedDevice minted_device(const DeviceRow& row, std::string cert_serial_hex, std::string fingerprint_sha256,
                            const DeviceFiles& files, bool minted) {
   MintedDevice out;
   out.minted = minted;
   out.record.device_serial = row.serial;
-  out.record.cert_serial_hex = core::to_hex(pki::certificate_serial(cert));
+  out.record.cert_serial_hex = std::move(cert_serial_hex);
   out.record.fingerprint_sha256 = std::move(fingerprint_sha256);
   out.record.device_dir = files.dir;
   out.record.issued_at = core::now();
@@ -58,37 +54,47 @@ std::string DeviceMinter::fingerprint(ByteView der) {
   return core::to_hex(ByteView(digest, len));
 }
 
-Result<core::EvpPkeyPtr> DeviceMinter::device_key(const DeviceRow& row) {
+Result<DeviceKey> DeviceMinter::device_key(const DeviceRow& row) {
   if (row.csr_path.empty()) return keygen_.generate();
   // Validated before the batch started; read again here (checking the proof of possession
   // again) because a million CSRs are not kept in memory between the two passes.
   IOTONB_ASSIGN_OR_RETURN(auto csr, pki::read_csr(row.csr_path));
   EVP_PKEY* key = X509_REQ_get0_pubkey(csr.get());
-  if (key == nullptr || EVP_PKEY_up_ref(key) != 1) return input_error(row.csr_path + ": unreadable public key");
-  return core::EvpPkeyPtr(key);
+  if (key == nullptr) return input_error(row.csr_path + ": unreadable public key");
+  DeviceKey out;
+  IOTONB_ASSIGN_OR_RETURN(out.public_key_der, pki::public_key_to_der(key));
+  return out;
 }
 
-Result<MintedDevice> DeviceMinter::mint(const DeviceRow& row) {
+Result<PreparedDevice> DeviceMinter::prepare(const DeviceRow& row) {
   pki::IdevidRequest request = device_request(row, options_.defaults);
-  IOTONB_ASSIGN_OR_RETURN(core::EvpPkeyPtr key, device_key(row));
+  if (!issuer_) {
+    IOTONB_ASSIGN_OR_RETURN(pki::IdevidIssuer issuer, pki::IdevidIssuer::create(options_.defaults, ca_));
+    issuer_.emplace(std::move(issuer));
+  }
+  IOTONB_ASSIGN_OR_RETURN(DeviceKey key, device_key(row));
+  PreparedDevice out{std::move(key), {}, {}, {}};
   if (options_.cert_serial_seed.empty()) {
     IOTONB_ASSIGN_OR_RETURN(request.cert_serial, pki::random_serial());
   } else {
     request.cert_serial = pki::derived_serial(options_.cert_serial_seed, row.serial);
   }
-  auto cert = pki::issue_idevid(request, key.get(), ca_);
-  if (!cert) return cert.error().context("device " + row.serial);
+  auto der = issuer_->issue(request, out.key.public_key_der);
+  if (!der) return der.error().context("device " + row.serial);
+  out.cert_pem = core::to_pem("CERTIFICATE", *der);
+  out.cert_serial_hex = serial_hex(request.cert_serial);
+  out.fingerprint_sha256 = fingerprint(*der);
+  return out;
+}
 
-  const Bytes der = pki::certificate_der(cert->get());
-  const std::string cert_pem = core::to_pem("CERTIFICATE", der);
-  WipedString key_pem;
-  if (row.csr_path.empty()) {
-    IOTONB_ASSIGN_OR_RETURN(key_pem.text, pki::private_key_to_pem(key.get(), nullptr));
+Result<MintedDevice> DeviceMinter::write(const DeviceRow& row, const PreparedDevice& device) {
+  if (!folders_) {
+    IOTONB_ASSIGN_OR_RETURN(DeviceFolderWriter folders, DeviceFolderWriter::open(options_.out_dir));
+    folders_.emplace(std::move(folders));
   }
   IOTONB_ASSIGN_OR_RETURN(DeviceFiles files,
-                          write_device_folder(options_.out_dir, row.serial, cert_pem, key_pem.text, chain_pem_));
-
-  return minted_device(row, cert->get(), fingerprint(der), files, true);
+                          folders_->write(row.serial, device.cert_pem, device.key.private_key_pem, chain_pem_));
+  return minted_device(row, device.cert_serial_hex, device.fingerprint_sha256, files, true);
 }
 
 Result<MintedDevice> DeviceMinter::recover(const DeviceRow& row) {
@@ -106,7 +112,8 @@ Result<MintedDevice> DeviceMinter::recover(const DeviceRow& row) {
   if (subject_serial(cert->get()) != row.serial)
     return input_error(files.cert_path + ": its subject serialNumber is not " + row.serial + hint);
 
-  return minted_device(row, cert->get(), fingerprint(pki::certificate_der(cert->get())), files, false);
+  return minted_device(row, core::to_hex(pki::certificate_serial(cert->get())),
+                       fingerprint(pki::certificate_der(cert->get())), files, false);
 }
 
 }  // namespace iotonb::factory

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -52,11 +53,14 @@ class WorkQueue {
   }
 
   // Everything queued (at least one item) into out; false when pop() would return nullopt.
-  bool pop_all(std::vector<T>& out) {
+  bool pop_all(std::vector<T>& out) { return pop_some(out, std::numeric_limits<std::size_t>::max()); }
+
+  // Up to max queued items (at least one) into out; false when pop() would return nullopt.
+  bool pop_some(std::vector<T>& out, std::size_t max) {
     out.clear();
     std::unique_lock lock(mutex_);
     if (!wait_for_items(lock)) return false;
-    while (!items_.empty()) {
+    while (!items_.empty() && out.size() < max) {
       out.push_back(std::move(items_.front()));
       items_.pop_front();
     }

@@ -2,6 +2,9 @@
 
 #include <openssl/pem.h>
 
+#include <algorithm>
+
+#include "core/der.h"
 #include "core/encoding.h"
 #include "core/files.h"
 #include "pki/extensions.h"
@@ -31,14 +34,9 @@ Result<core::X509Ptr> issue_certificate(CertificateSpec spec, const X509* issuer
   const Bytes subject_id = key_identifier(X509_get_X509_PUBKEY(cert.get()));
   IOTONB_ASSIGN_OR_RETURN(auto ski, subject_key_id_ext(subject_id));
   spec.extensions.push_back(std::move(ski));
-  Bytes authority_id;
+  Bytes authority_id = subject_id;
   if (issuer != nullptr) {
-    if (const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(const_cast<X509*>(issuer)))
-      authority_id.assign(ASN1_STRING_get0_data(id), ASN1_STRING_get0_data(id) + ASN1_STRING_length(id));
-  }
-  if (authority_id.empty() && issuer == nullptr) authority_id = subject_id;
-  if (authority_id.empty()) {
-    IOTONB_ASSIGN_OR_RETURN(authority_id, key_identifier(X509_get0_pubkey(issuer)));
+    IOTONB_ASSIGN_OR_RETURN(authority_id, issuer_key_identifier(issuer));
   }
   IOTONB_ASSIGN_OR_RETURN(auto aki, authority_key_id_ext(authority_id));
   spec.extensions.push_back(std::move(aki));
@@ -48,6 +46,83 @@ Result<core::X509Ptr> issue_certificate(CertificateSpec spec, const X509* issuer
   if (X509_sign(cert.get(), signer.key(), default_digest(signer.key())) <= 0)
     return internal_error(signer.reference() + ": cannot sign the certificate: " + core::openssl_errors());
   return cert;
+}
+
+Result<Bytes> issuer_key_identifier(const X509* issuer) {
+  if (const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(const_cast<X509*>(issuer)))
+    if (ASN1_STRING_length(id) > 0)
+      return Bytes(ASN1_STRING_get0_data(id), ASN1_STRING_get0_data(id) + ASN1_STRING_length(id));
+  return key_identifier(X509_get0_pubkey(issuer));
+}
+
+Result<TbsSigner> TbsSigner::create(const Signer& signer) {
+  EVP_PKEY* key = signer.key();
+  if (key == nullptr) return usage_error(signer.reference() + ": no key to sign with");
+  TbsSigner s(signer, default_digest(key));
+  const auto failed = [&](const char* what) {
+    return internal_error(signer.reference() + ": " + what + ": " + core::openssl_errors());
+  };
+
+  // The probe: the smallest certificate X509_sign accepts, made with the signer's own key.
+  core::X509Ptr probe(X509_new());
+  core::Asn1TimePtr epoch(ASN1_TIME_set(nullptr, 0));
+  if (!probe || !epoch || !X509_set_version(probe.get(), X509_VERSION_3) ||
+      !ASN1_INTEGER_set(X509_get_serialNumber(probe.get()), 1) || !X509_set1_notBefore(probe.get(), epoch.get()) ||
+      !X509_set1_notAfter(probe.get(), epoch.get()) || !X509_set_pubkey(probe.get(), key) ||
+      X509_sign(probe.get(), key, s.md_) <= 0)
+    return failed("cannot sign a certificate");
+  const X509_ALGOR* algorithm = nullptr;
+  X509_get0_signature(nullptr, &algorithm, probe.get());
+  unsigned char* algorithm_der = nullptr;
+  const int algorithm_len = i2d_X509_ALGOR(algorithm, &algorithm_der);
+  if (algorithm_len <= 0) return failed("cannot encode the signature algorithm");
+  core::OsslBytesPtr owned_algorithm(algorithm_der);
+  s.algorithm_.assign(algorithm_der, algorithm_der + algorithm_len);
+
+  s.max_signature_ = static_cast<std::size_t>(std::max(0, EVP_PKEY_get_size(key)));
+  s.initialised_.reset(EVP_MD_CTX_new());
+  s.work_.reset(EVP_MD_CTX_new());
+  if (!s.initialised_ || !s.work_ || EVP_DigestSignInit(s.initialised_.get(), nullptr, s.md_, nullptr, key) != 1)
+    return failed("cannot set up signing");
+
+  // Re-sign the probe's TBSCertificate here and let OpenSSL verify the result.
+  unsigned char* tbs = nullptr;
+  const int tbs_len = i2d_re_X509_tbs(probe.get(), &tbs);
+  if (tbs_len <= 0) return failed("cannot encode the probe certificate");
+  core::OsslBytesPtr owned_tbs(tbs);
+  IOTONB_ASSIGN_OR_RETURN(Bytes der, s.sign(ByteView(tbs, static_cast<std::size_t>(tbs_len))));
+  const unsigned char* p = der.data();
+  core::X509Ptr resigned(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!resigned || X509_verify(resigned.get(), X509_get0_pubkey(probe.get())) != 1)
+    return failed("a certificate signed without X509_sign does not verify");
+  return s;
+}
+
+Result<Bytes> TbsSigner::sign(ByteView tbs_der) {
+  namespace der = core::der;
+  EVP_MD_CTX* ctx = work_.get();
+  // Copying an initialised context skips the provider lookup; a key whose provider cannot
+  // copy one (some hardware keys) is initialised afresh every time instead.
+  if (!copyable_ || EVP_MD_CTX_copy_ex(ctx, initialised_.get()) != 1) {
+    if (copyable_) core::openssl_errors();
+    copyable_ = false;
+    if (EVP_MD_CTX_reset(ctx) != 1 || EVP_DigestSignInit(ctx, nullptr, md_, nullptr, signer_->key()) != 1)
+      return internal_error(signer_->reference() + ": cannot set up signing: " + core::openssl_errors());
+  }
+  std::size_t len = max_signature_;
+  if (len == 0 && EVP_DigestSign(ctx, nullptr, &len, tbs_der.data(), tbs_der.size()) != 1) len = 0;
+  // BIT STRING content: no unused bits, then the signature.
+  Bytes bits(len + 1, 0);
+  if (len == 0 || EVP_DigestSign(ctx, bits.data() + 1, &len, tbs_der.data(), tbs_der.size()) != 1)
+    return internal_error(signer_->reference() + ": cannot sign the certificate: " + core::openssl_errors());
+  bits.resize(len + 1);
+  const Bytes signature = der::tlv(0x03, bits);
+  Bytes body;
+  body.reserve(tbs_der.size() + algorithm_.size() + signature.size());
+  body.insert(body.end(), tbs_der.begin(), tbs_der.end());
+  body.insert(body.end(), algorithm_.begin(), algorithm_.end());
+  body.insert(body.end(), signature.begin(), signature.end());
+  return der::tlv(der::kSequence, body);
 }
 
 Result<std::vector<core::X509Ptr>> parse_certificates(ByteView data) {

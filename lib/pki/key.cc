@@ -5,6 +5,8 @@
 #include <openssl/encoder.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
+
 #include "core/der.h"
 #include "core/encoding.h"
 
@@ -60,7 +62,96 @@ bool is_encrypted_der(ByteView data) {
   return text && (text->rfind("1.2.840.113549.1.5.", 0) == 0 || text->rfind("1.2.840.113549.1.12.1.", 0) == 0);
 }
 
+// The DER pieces of an EC key that depend only on its curve.
+struct EcCurve {
+  std::size_t scalar_size;
+  std::size_t point_size;
+  ByteView algorithm;  // AlgorithmIdentifier { id-ecPublicKey, namedCurve }
+};
+
+// SEQUENCE { 1.2.840.10045.2.1, 1.2.840.10045.3.1.7 } and { ..., 1.3.132.0.34 }
+constexpr std::uint8_t kP256Algorithm[] = {0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+                                           0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+constexpr std::uint8_t kP384Algorithm[] = {0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d,
+                                           0x02, 0x01, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+
+constexpr std::uint8_t kVersion0[] = {0x02, 0x01, 0x00};  // INTEGER 0
+constexpr std::uint8_t kVersion1[] = {0x02, 0x01, 0x01};  // INTEGER 1
+
+Result<EcCurve> ec_curve(KeyType curve, ByteView point) {
+  EcCurve c;
+  switch (curve) {
+    case KeyType::p256: c = {32, 65, kP256Algorithm}; break;
+    case KeyType::p384: c = {48, 97, kP384Algorithm}; break;
+    default: return usage_error("not an EC key type: " + std::string(key_type_name(curve)));
+  }
+  if (point.size() != c.point_size || point[0] != 0x04) return usage_error("EC public key: not an uncompressed point");
+  return c;
+}
+
+// Writes a DER header into a buffer sized by the caller; the encodings here are all shorter
+// than 64 KiB. Secret-bearing structures are written this way, in place, so no temporary
+// copy of the key is left behind unwiped.
+std::uint8_t* put_header(std::uint8_t* p, std::uint8_t tag, std::size_t length) {
+  *p++ = tag;
+  if (length >= 0x100) {
+    *p++ = 0x82;
+    *p++ = static_cast<std::uint8_t>(length >> 8);
+  } else if (length >= 0x80) {
+    *p++ = 0x81;
+  }
+  *p++ = static_cast<std::uint8_t>(length);
+  return p;
+}
+
+std::size_t header_size(std::size_t length) { return length >= 0x100 ? 4 : length >= 0x80 ? 3 : 2; }
+
+std::uint8_t* put(std::uint8_t* p, ByteView data) { return std::copy(data.begin(), data.end(), p); }
+
 }  // namespace
+
+Result<Bytes> ec_public_key_der(KeyType curve, ByteView point) {
+  IOTONB_ASSIGN_OR_RETURN(EcCurve c, ec_curve(curve, point));
+  const std::size_t bits = 1 + point.size();  // no unused bits, then the point
+  const std::size_t body = c.algorithm.size() + header_size(bits) + bits;
+  Bytes out(header_size(body) + body);
+  std::uint8_t* p = put_header(out.data(), 0x30, body);
+  p = put(p, c.algorithm);
+  p = put_header(p, 0x03, bits);
+  *p++ = 0x00;
+  put(p, point);
+  return out;
+}
+
+Result<SecretBytes> ec_private_key_der(KeyType curve, ByteView scalar, ByteView point) {
+  IOTONB_ASSIGN_OR_RETURN(EcCurve c, ec_curve(curve, point));
+  if (scalar.size() != c.scalar_size) return usage_error("EC private key: the scalar has the wrong length");
+  // ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, publicKey [1] BIT STRING }
+  const std::size_t bits = 1 + point.size();
+  const std::size_t public_key = header_size(bits) + bits;
+  const std::size_t ec_body = 3 + header_size(scalar.size()) + scalar.size() + header_size(public_key) + public_key;
+  const std::size_t ec_key = header_size(ec_body) + ec_body;
+  // PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, privateKey OCTET STRING }
+  const std::size_t body = 3 + c.algorithm.size() + header_size(ec_key) + ec_key;
+  std::uint8_t buffer[256];
+  const std::size_t total = header_size(body) + body;
+  if (total > sizeof buffer) return internal_error("EC private key: too long");
+  std::uint8_t* p = put_header(buffer, 0x30, body);
+  p = put(p, kVersion0);
+  p = put(p, c.algorithm);
+  p = put_header(p, 0x04, ec_key);
+  p = put_header(p, 0x30, ec_body);
+  p = put(p, kVersion1);
+  p = put_header(p, 0x04, scalar.size());
+  p = put(p, scalar);
+  p = put_header(p, 0xa1, public_key);
+  p = put_header(p, 0x03, bits);
+  *p++ = 0x00;
+  put(p, point);
+  SecretBytes out(as_chars(ByteView(buffer, total)));
+  OPENSSL_cleanse(buffer, sizeof buffer);
+  return out;
+}
 
 bool is_encrypted_private_key(ByteView data) {
   auto text = as_chars(data);

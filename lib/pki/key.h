@@ -43,6 +43,16 @@ Result<Bytes> private_key_to_der(EVP_PKEY* key, const SecretBytes* password);
 Result<std::string> public_key_to_pem(EVP_PKEY* key);
 Result<Bytes> public_key_to_der(EVP_PKEY* key);  // SubjectPublicKeyInfo
 
+// The same encodings of a P-256 or P-384 key given as its raw parts, for code that makes
+// keys in bulk and never needs them as an EVP_PKEY (batch minting), where OpenSSL 3.0's
+// encoders cost more than making the key. point: uncompressed (0x04 || X || Y); scalar:
+// big-endian, as long as the group order. Byte for byte what OpenSSL 3 writes for the same
+// key: SubjectPublicKeyInfo with the named curve (RFC 5480 2), and PKCS#8 (RFC 5958 2)
+// around an ECPrivateKey (RFC 5915 3) with the public key and without the curve (which the
+// AlgorithmIdentifier carries). Other key types are usage errors.
+Result<Bytes> ec_public_key_der(KeyType curve, ByteView point);
+Result<SecretBytes> ec_private_key_der(KeyType curve, ByteView scalar, ByteView point);
+
 // "EC P-256", "Ed25519", "RSA 3072"
 std::string describe_key(const EVP_PKEY* key);
 bool is_rsa(const EVP_PKEY* key);

@@ -1,5 +1,6 @@
-// A throwaway issuing CA for factory tests and tools: a P-256 root made with the pki layer
-// (profile_extensions(Profile::root) + issue_certificate), as `iotonb ca create` would.
+// A throwaway issuing CA for factory tests and tools: a root (P-256 unless asked otherwise)
+// made with the pki layer (profile_extensions(Profile::root) + issue_certificate), as
+// `iotonb ca create` would.
 #pragma once
 
 #include <string>
@@ -18,8 +19,9 @@
 
 namespace iotonb::testing {
 
-inline Result<pki::IssuingCa> make_test_ca(const std::string& cn = "iotonb test root") {
-  IOTONB_ASSIGN_OR_RETURN(auto key, pki::generate_key(pki::KeyType::p256));
+inline Result<pki::IssuingCa> make_test_ca(const std::string& cn = "iotonb test root",
+                                           pki::KeyType key_type = pki::KeyType::p256) {
+  IOTONB_ASSIGN_OR_RETURN(auto key, pki::generate_key(key_type));
   pki::IssuingCa ca;
   ca.signer = pki::memory_signer(std::move(key), "memory:test-ca");
   pki::CertificateSpec spec;
