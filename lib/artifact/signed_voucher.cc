@@ -41,16 +41,22 @@ void read_payload(SignedVoucher& sv, bool cbor) {
   sv.voucher = std::move(v).value();
 }
 
+// A JWS (any serialization): form, payload, carried certificates and the parsed envelope.
+Status read_jws(SignedVoucher& sv, ByteView text) {
+  IOTONB_ASSIGN_OR_RETURN(envelope::jose::Jws jws, envelope::jose::parse(as_chars(text)));
+  sv.form = VoucherForm::jws;
+  sv.payload = jws.payload;
+  if (!jws.signatures.empty()) sv.certificate_ders = jws.signatures.front().x5c;
+  sv.parsed = std::move(jws);
+  return {};
+}
+
 Result<SignedVoucher> open_json(ByteView text) {
   IOTONB_ASSIGN_OR_RETURN(nlohmann::json doc, core::parse_json(as_chars(text)));
   SignedVoucher sv;
   sv.envelope.assign(text.begin(), text.end());
   if (doc.is_object() && doc.contains("payload")) {
-    sv.form = VoucherForm::jws;
-    IOTONB_ASSIGN_OR_RETURN(envelope::jose::Jws jws, envelope::jose::parse(as_chars(text)));
-    sv.payload = jws.payload;
-    if (!jws.signatures.empty()) sv.certificate_ders = jws.signatures.front().x5c;
-    sv.parsed = std::move(jws);
+    IOTONB_RETURN_IF_ERROR(read_jws(sv, text));
   } else {
     sv.form = VoucherForm::json;
     sv.payload = sv.envelope;
@@ -73,12 +79,8 @@ Result<SignedVoucher> open_text(ByteView text, int depth, bool describe) {
   if (text.front() == '{') return open_json(text);
   if (all_of(text, jws_compact_char) && std::count(text.begin(), text.end(), '.') == 2) {
     SignedVoucher sv;
-    sv.form = VoucherForm::jws;
     sv.envelope.assign(text.begin(), text.end());
-    IOTONB_ASSIGN_OR_RETURN(envelope::jose::Jws jws, envelope::jose::parse(as_chars(text)));
-    sv.payload = jws.payload;
-    if (!jws.signatures.empty()) sv.certificate_ders = jws.signatures.front().x5c;
-    sv.parsed = std::move(jws);
+    IOTONB_RETURN_IF_ERROR(read_jws(sv, text));
     read_payload(sv, false);
     return sv;
   }

@@ -167,7 +167,7 @@ void check_pinned_domain(Report& r, const Voucher& v, const VoucherVerifyOptions
   r.skip("pinned-domain", "the " + std::string(kind_name(v.kind())) + " pins no domain");
 }
 
-void check_prior_signed(Report& r, const Voucher& outer, const VoucherVerifyOptions& opts) {
+void check_prior_signed(Report& r, const Voucher& outer) {
   auto prior = outer.binary("prior-signed-voucher-request");
   if (!prior) return;
   auto opened = open_voucher_for_verification(*prior);
@@ -201,7 +201,6 @@ void check_prior_signed(Report& r, const Voucher& outer, const VoucherVerifyOpti
   if (outer_serial && inner_serial && *outer_serial != *inner_serial)
     r.fail("prior-signed-serial", "the registrar's serial-number \"" + *outer_serial + "\" differs from the pledge's \"" +
                                       *inner_serial + "\"");
-  (void)opts;
 }
 
 }  // namespace
@@ -270,7 +269,7 @@ Result<VoucherVerification> verify_voucher(ByteView input, const VoucherVerifyOp
       else r.fail("nonce", "nonce " + core::to_hex(nonce->bytes) + " does not match the nonce sent (" + *opts.nonce + ")");
     }
     if (v.kind() == VoucherKind::voucher) check_pinned_domain(r, v, opts);
-    if (registrar_request) check_prior_signed(r, v, opts);
+    if (registrar_request) check_prior_signed(r, v);
   }
   out.opened = std::move(sv);
   return out;
