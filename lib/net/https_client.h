@@ -1,0 +1,65 @@
+// An HTTPS client for the pledge (to the registrar) and the registrar (to the MASA):
+// cpp-httplib's SSLClient behind a small interface, with the two server-trust modes BRSKI
+// needs and the retry rule of RFC 8995 5.6 / RFC 7030 4.2.3.
+//
+// - ServerTrust::provisional (RFC 8995 5.1): the server's certificate is accepted whatever
+//   it is, and kept (server_certificates()) so the pledge can put it in
+//   proximity-registrar-cert and, once the voucher arrives, check it against the pinned
+//   domain certificate before it trusts anything it was told.
+// - ServerTrust::anchors: the chain must verify to one of `trust` (no host name check:
+//   BRSKI pins a domain certificate, not a name; RFC 8995 5.6.2).
+//
+// A 202 or 503 answer is retried after Retry-After (seconds) or an exponential backoff with
+// jitter, capped by max_retry_wait_ms, at most max_retries times; the last answer is returned.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/ossl.h"
+#include "core/result.h"
+
+namespace iotonb::net {
+
+enum class ServerTrust { provisional, anchors };
+
+struct ClientOptions {
+  std::string url;  // https://host:port (a path, if any, is ignored)
+  ServerTrust trust_mode = ServerTrust::anchors;
+  std::vector<const X509*> trust;       // for ServerTrust::anchors
+  const X509* client_certificate = nullptr;  // optional: IDevID, LDevID, registrar cert
+  std::vector<const X509*> client_chain;
+  const EVP_PKEY* client_key = nullptr;
+  int connect_timeout_ms = 5000;
+  int read_timeout_ms = 30000;
+  int max_retries = 5;
+  int first_retry_wait_ms = 200;
+  int max_retry_wait_ms = 5000;
+};
+
+struct ClientResponse {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  std::string retry_after;  // the header as sent, "" when absent
+  int attempts = 1;         // 1 + retries made
+};
+
+class HttpsClient {
+ public:
+  // Copies the credentials (reference counted); connects lazily, keeps the connection alive.
+  static Result<std::unique_ptr<HttpsClient>> create(const ClientOptions& options);
+  virtual ~HttpsClient() = default;
+
+  // A network-kind error when no HTTP answer arrived (refused, TLS failure, timeout, or the
+  // server's chain not verifying in anchors mode); any HTTP status is a response.
+  virtual Result<ClientResponse> get(const std::string& path, const std::string& accept) = 0;
+  virtual Result<ClientResponse> post(const std::string& path, const std::string& content_type,
+                                      const std::string& body, const std::string& accept) = 0;
+
+  // The certificates the server presented in the last handshake, leaf first.
+  virtual const std::vector<core::X509Ptr>& server_certificates() const = 0;
+};
+
+}  // namespace iotonb::net
