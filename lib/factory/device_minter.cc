@@ -74,7 +74,9 @@ Result<PreparedDevice> DeviceMinter::prepare(const DeviceRow& row) {
   }
   IOTONB_ASSIGN_OR_RETURN(DeviceKey key, device_key(row));
   PreparedDevice out{std::move(key), {}, {}, {}};
-  if (options_.cert_serial_seed.empty()) {
+  if (!request.cert_serial.empty()) {
+    // One device with the serial its maker chose (`idevid mint --serial S --cert-serial HEX`).
+  } else if (options_.cert_serial_seed.empty()) {
     IOTONB_ASSIGN_OR_RETURN(request.cert_serial, pki::random_serial());
   } else {
     request.cert_serial = pki::derived_serial(options_.cert_serial_seed, row.serial);

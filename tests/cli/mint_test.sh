@@ -31,6 +31,10 @@ check "nothing written" test ! -e csr-out
 expect_exit 0 "idevid mint --csr with the good CSR" -- "${mint[@]}" --serial SN-CSR --csr dev.csr --out-dir csr-ok
 check "certificate written, no key" bash -c 'test -f csr-ok/SN-CSR/idevid.crt && test ! -e csr-ok/SN-CSR/idevid.key'
 
+# --- one device with the certificate serial its maker chose ------------------------------------------
+expect_exit 0 "idevid mint --serial --cert-serial" -- "${mint[@]}" --serial SN-FIXED --cert-serial 0A1B2C --out-dir fixed
+check_eq "--cert-serial is the certificate's serial" "$(openssl x509 -in fixed/SN-FIXED/idevid.crt -noout -serial)" "serial=0A1B2C"
+
 # --- malformed manifests -----------------------------------------------------------------------------
 # expect_bad_manifest FILE LOCATION TEXT: exit 3, the message starts with FILE:LINE, nothing written.
 expect_bad_manifest() {
