@@ -2,15 +2,25 @@
 
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <ctime>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/time.h"
+#include "pki/certificate.h"
 #include "pki/name.h"
 
 namespace iotonb::pki {
 
-Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainCheck& check) {
-  if (check.trust.empty()) return usage_error("no trust anchor given");
+namespace {
+
+// RFC 5280 6 path validation, by OpenSSL.
+Result<std::vector<core::X509Ptr>> validate_path(const X509* cert, const ChainCheck& check) {
   core::X509StorePtr store(X509_STORE_new());
   for (const X509* anchor : check.trust) X509_STORE_add_cert(store.get(), const_cast<X509*>(anchor));
   core::X509StackPtr untrusted(sk_X509_new_null());
@@ -40,6 +50,99 @@ Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainChe
     X509_up_ref(c);
     path.emplace_back(c);
   }
+  return path;
+}
+
+// Seconds since the epoch of an ASN1_TIME (OpenSSL's own conversion, so it reads both
+// UTCTime and GeneralizedTime as path validation does).
+std::optional<core::UnixTime> unix_time(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return static_cast<core::UnixTime>(timegm(&tm));
+}
+
+// Paths that validated, so a service judging many artifacts signed by the same few
+// certificates (a MASA's voucher requests, a pledge's vouchers) validates each path once
+// rather than paying one signature check per link every time. The key is the SHA-256 of every
+// input certificate (the one to verify, the anchors, the intermediates offered), so a hit is
+// the same question; the only other input is the time, and the answer depends on it only
+// through the validity periods, so an entry answers for the times inside all of them.
+// Failures are not kept.
+class VerifiedPathCache {
+ public:
+  std::optional<std::vector<core::X509Ptr>> find(const std::string& key, core::UnixTime at) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end() || at < it->second.not_before || at > it->second.not_after) return std::nullopt;
+    return copy(it->second.path);
+  }
+
+  void add(std::string key, const std::vector<core::X509Ptr>& path) {
+    Entry entry;
+    for (const auto& c : path) {
+      auto not_before = unix_time(X509_get0_notBefore(c.get()));
+      auto not_after = unix_time(X509_get0_notAfter(c.get()));
+      if (!not_before || !not_after) return;  // what cannot be bounded is not kept
+      entry.not_before = std::max(entry.not_before, *not_before);
+      entry.not_after = std::min(entry.not_after, *not_after);
+    }
+    entry.path = copy(path);
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= kCapacity) entries_.clear();  // rare: a service sees few signers
+    entries_.insert_or_assign(std::move(key), std::move(entry));
+  }
+
+ private:
+  static std::vector<core::X509Ptr> copy(const std::vector<core::X509Ptr>& path) {
+    std::vector<core::X509Ptr> out;
+    for (const auto& c : path) {
+      X509_up_ref(c.get());
+      out.emplace_back(c.get());
+    }
+    return out;
+  }
+
+  static constexpr std::size_t kCapacity = 1024;
+  struct Entry {
+    std::vector<core::X509Ptr> path;
+    core::UnixTime not_before = std::numeric_limits<core::UnixTime>::min();
+    core::UnixTime not_after = std::numeric_limits<core::UnixTime>::max();
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+VerifiedPathCache& verified_paths() {
+  static VerifiedPathCache cache;
+  return cache;
+}
+
+// The digests of the certificate, then of the anchors, then of the intermediates; each group
+// sorted, so the order they were given in does not matter.
+std::string path_key(const X509* cert, const ChainCheck& check) {
+  auto digest = [](const X509* c) {
+    Bytes d = certificate_fingerprint(c, EVP_sha256());
+    return std::string(d.begin(), d.end());
+  };
+  auto group = [&](const std::vector<const X509*>& certs) {
+    std::vector<std::string> digests;
+    for (const X509* c : certs) digests.push_back(digest(c));
+    std::sort(digests.begin(), digests.end());
+    std::string out = std::to_string(digests.size()) + ":";
+    for (const auto& d : digests) out += d;
+    return out;
+  };
+  return digest(cert) + group(check.trust) + group(check.untrusted);
+}
+
+}  // namespace
+
+Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainCheck& check) {
+  if (check.trust.empty()) return usage_error("no trust anchor given");
+  std::string key = path_key(cert, check);
+  if (auto path = verified_paths().find(key, check.at)) return std::move(*path);
+  auto path = validate_path(cert, check);
+  if (path) verified_paths().add(std::move(key), *path);
   return path;
 }
 

@@ -19,7 +19,9 @@ struct ChainCheck {
 };
 
 // Validates cert; on success returns the path from cert to the anchor. A failure is a
-// verification error naming the reason and the certificate at fault.
+// verification error naming the reason and the certificate at fault. Paths that validated are
+// remembered (by the SHA-256 of every certificate involved) for the times inside all their
+// validity periods, so repeated questions about the same signer cost no signature checks.
 Result<std::vector<core::X509Ptr>> verify_chain(const X509* cert, const ChainCheck& check);
 
 // Whether cert's extendedKeyUsage lists oid (dotted). Path validation checks no purpose, so

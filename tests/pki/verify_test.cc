@@ -3,6 +3,8 @@
 // are documented in ../shared/vectors/README.md).
 #include "pki/verify.h"
 
+#include <algorithm>
+
 #include "pki/pki_test_util.h"
 
 namespace iotonb::pki {
@@ -134,6 +136,38 @@ TEST_F(VerifyTest, DamagedSignature) {
   ASSERT_FALSE(path.ok());
   EXPECT_EQ(path.error().kind, ErrorKind::verification);
   EXPECT_NE(path.error().message.find("certificate signature failure"), std::string::npos) << path.error().message;
+}
+
+// verify_chain remembers paths that validated; a remembered path must answer only the same
+// question (same certificate, anchors and intermediates) at a time inside every validity
+// period on the path, the intermediate's and the root's included.
+TEST_F(VerifyTest, RememberedPathAnswersOnlyTheSameQuestionInsideItsValidity) {
+  ASSERT_TRUE(verify_chain(leaf_.get(), check(at("2026-12-01"))).ok());
+  ASSERT_TRUE(verify_chain(leaf_.get(), check(at("2026-12-02"))).ok());  // from the cache
+  EXPECT_FALSE(verify_chain(leaf_.get(), check(at("2026-05-31"))).ok());
+  EXPECT_FALSE(verify_chain(leaf_.get(), check(at("2027-06-02"))).ok());
+  ChainCheck other_anchor = check(at("2026-12-01"));
+  test::TestCa stranger = test::make_root("C=US,O=Acme,CN=Acme Test Root", at("2026-01-01"), at("2036-01-01"));
+  other_anchor.trust = {stranger.cert.get()};
+  EXPECT_FALSE(verify_chain(leaf_.get(), other_anchor).ok());
+  ChainCheck no_intermediate = check(at("2026-12-01"));
+  no_intermediate.untrusted.clear();
+  EXPECT_FALSE(verify_chain(leaf_.get(), no_intermediate).ok());
+  // The order anchors are given in is not part of the question.
+  ChainCheck two_anchors = check(at("2026-12-01"));
+  two_anchors.trust = {stranger.cert.get(), root_.cert.get()};
+  EXPECT_TRUE(verify_chain(leaf_.get(), two_anchors).ok());
+  std::reverse(two_anchors.trust.begin(), two_anchors.trust.end());
+  EXPECT_TRUE(verify_chain(leaf_.get(), two_anchors).ok());
+  // A path whose intermediate expires before the leaf: the cached answer stops with it.
+  auto short_inter = test::make_intermediate(root_, "C=US,O=Acme,CN=Short CA", at("2026-01-01"), at("2026-09-01"));
+  auto leaf = test::make_cert("CN=short.example", leaf_key_.get(), Profile::server, &short_inter, at("2026-02-01"),
+                              at("2027-06-01"), {0x34});
+  ChainCheck c = check(at("2026-08-01"));
+  c.untrusted = {short_inter.cert.get()};
+  ASSERT_TRUE(verify_chain(leaf.get(), c).ok());
+  c.at = at("2026-10-01");
+  EXPECT_FALSE(verify_chain(leaf.get(), c).ok());
 }
 
 TEST_F(VerifyTest, NoAnchorIsAUsageError) {
