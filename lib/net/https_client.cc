@@ -68,6 +68,7 @@ class HttplibClient final : public HttpsClient {
     capture_.provisional = options.trust_mode == ServerTrust::provisional;
     client_.enable_server_certificate_verification(false);  // our verify callback decides
     client_.set_keep_alive(true);
+    client_.set_tcp_nodelay(true);  // small requests and answers: no Nagle/delayed-ACK stalls
     client_.set_connection_timeout(options.connect_timeout_ms / 1000, (options.connect_timeout_ms % 1000) * 1000);
     client_.set_read_timeout(options.read_timeout_ms / 1000, (options.read_timeout_ms % 1000) * 1000);
     client_.set_write_timeout(options.read_timeout_ms / 1000, (options.read_timeout_ms % 1000) * 1000);
@@ -91,6 +92,14 @@ class HttplibClient final : public HttpsClient {
 
   const std::vector<core::X509Ptr>& server_certificates() const override { return capture_.certificates; }
 
+  Status trust_only(const std::vector<const X509*>& anchors) override {
+    if (anchors.empty()) return usage_error("HTTPS client: no trust anchors to pin");
+    if (!set_anchors(*client_.ssl_context(), anchors)) return internal_error("HTTPS client: " + last_tls_error());
+    std::lock_guard lock(capture_.mutex);
+    capture_.provisional = false;
+    return ok_status();
+  }
+
  private:
   static httplib::Headers headers(const std::string& accept) {
     httplib::Headers h;
@@ -98,17 +107,52 @@ class HttplibClient final : public HttpsClient {
     return h;
   }
 
+  // Retried: 202 and 503 answers (RFC 8995 5.6, RFC 7030 4.2.3), and failures to connect
+  // (refused, handshake timed out: a server at its connection limit) where no request
+  // reached the server. A request written into a kept-alive connection the server had
+  // already closed is sent once more on a new connection. Not retried: a server certificate
+  // that does not verify, and failures after the request was sent.
   template <typename Send>
   Result<ClientResponse> with_retries(Send send, const std::string& what) {
     std::minstd_rand jitter(std::random_device{}());
     int wait_ms = options_.first_retry_wait_ms;
+    bool resent_stale = false;
+    auto backoff = [&](int delay) {
+      if (delay < 0) delay = static_cast<int>(jitter() % static_cast<unsigned>(wait_ms + 1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(delay, options_.max_retry_wait_ms)));
+      wait_ms = std::min(wait_ms * 2, options_.max_retry_wait_ms);
+    };
     for (int attempt = 1;; ++attempt) {
       {
         std::lock_guard lock(capture_.mutex);
         capture_.failure.clear();
       }
+      // A connection idle longer than servers keep one open is likely closed at the far end.
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_answer_ > kIdleReuse) client_.stop();
       httplib::Result result = send();
-      if (!result) return transport_error(result.error(), what);
+      if (!result) {
+        httplib::Error error = result.error();
+        if (error == httplib::Error::Write && !resent_stale) {
+          resent_stale = true;
+          client_.stop();
+          --attempt;
+          continue;
+        }
+        bool untrusted = false;
+        {
+          std::lock_guard lock(capture_.mutex);
+          untrusted = !capture_.failure.empty();
+        }
+        bool not_connected = error == httplib::Error::Connection || error == httplib::Error::ConnectionTimeout ||
+                             error == httplib::Error::SSLConnection;
+        if (not_connected && !untrusted && attempt <= options_.max_retries) {
+          backoff(-1);
+          continue;
+        }
+        return transport_error(error, what);
+      }
+      last_answer_ = std::chrono::steady_clock::now();
       ClientResponse response;
       response.status = result->status;
       response.content_type = result->get_header_value("Content-Type");
@@ -118,12 +162,12 @@ class HttplibClient final : public HttpsClient {
       bool retryable = response.status == 202 || response.status == 503;
       if (!retryable || attempt > options_.max_retries) return response;
       // Exponential backoff with full jitter, unless the server said how long to wait.
-      int delay = retry_after_ms(response.retry_after);
-      if (delay < 0) delay = static_cast<int>(jitter() % static_cast<unsigned>(wait_ms + 1));
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(delay, options_.max_retry_wait_ms)));
-      wait_ms = std::min(wait_ms * 2, options_.max_retry_wait_ms);
+      backoff(retry_after_ms(response.retry_after));
     }
   }
+
+  // Servers close idle connections after a while (ours after 1 s, https_server.cc).
+  static constexpr std::chrono::milliseconds kIdleReuse{500};
 
   Error transport_error(httplib::Error error, const std::string& what) {
     std::string detail = httplib::to_string(error);
@@ -137,6 +181,7 @@ class HttplibClient final : public HttpsClient {
   ClientOptions options_;
   ServerCertificateCapture capture_;  // before client_: the SSL_CTX points at it
   httplib::SSLClient client_;
+  std::chrono::steady_clock::time_point last_answer_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

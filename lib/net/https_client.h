@@ -9,8 +9,9 @@
 // - ServerTrust::anchors: the chain must verify to one of `trust` (no host name check:
 //   BRSKI pins a domain certificate, not a name; RFC 8995 5.6.2).
 //
-// A 202 or 503 answer is retried after Retry-After (seconds) or an exponential backoff with
-// jitter, capped by max_retry_wait_ms, at most max_retries times; the last answer is returned.
+// A 202 or 503 answer, and a connection that could not be made, are retried after
+// Retry-After (seconds) or an exponential backoff with jitter, capped by max_retry_wait_ms,
+// at most max_retries times; the last answer is returned.
 #pragma once
 
 #include <memory>
@@ -60,6 +61,11 @@ class HttpsClient {
 
   // The certificates the server presented in the last handshake, leaf first.
   virtual const std::vector<core::X509Ptr>& server_certificates() const = 0;
+
+  // From now on, any new connection's server must chain to one of anchors (the pledge, once
+  // its voucher pinned the domain: RFC 8995 5.6.2). The open connection, whose certificate
+  // the caller has just validated against the same anchors, stays in use.
+  virtual Status trust_only(const std::vector<const X509*>& anchors) = 0;
 };
 
 }  // namespace iotonb::net

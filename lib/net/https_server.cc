@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -48,6 +49,14 @@ std::vector<core::X509Ptr> peer_certificates(const SSL* ssl) {
   return out;
 }
 
+// httplib listens with a backlog of 5 (compiled into the library), which drops connections
+// when a few hundred pledges arrive at once; Linux lets a second listen() raise it.
+class ListeningServer : public httplib::SSLServer {
+ public:
+  using httplib::SSLServer::SSLServer;
+  void raise_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
 class HttplibServer final : public HttpsServer {
  public:
   HttplibServer(const TlsCredentials& tls, const ServerOptions& options)
@@ -56,7 +65,7 @@ class HttplibServer final : public HttpsServer {
     server_.set_payload_max_length(options.max_body);
     server_.set_read_timeout(options.read_timeout_ms / 1000, (options.read_timeout_ms % 1000) * 1000);
     server_.set_write_timeout(options.write_timeout_ms / 1000, (options.write_timeout_ms % 1000) * 1000);
-    server_.set_keep_alive_timeout(2);
+    server_.set_keep_alive_timeout(1);  // an idle kept-alive connection holds a worker
     server_.set_tcp_nodelay(true);
     auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { serve(req, res); };
     server_.Get(".*", dispatch);
@@ -88,6 +97,7 @@ class HttplibServer final : public HttpsServer {
                                            " (address in use or not available)"};
     }
     port_ = port;
+    server_.raise_backlog();
     listener_ = std::thread([this] { server_.listen_after_bind(); });
     // httplib's stop() does nothing until the listener runs, so a stop() right after start()
     // would leave the thread listening forever; start() returns once it runs.
@@ -134,7 +144,7 @@ class HttplibServer final : public HttpsServer {
   }
 
   ServerOptions options_;
-  httplib::SSLServer server_;
+  ListeningServer server_;
   std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
   int port_ = 0;
   std::thread listener_;

@@ -64,15 +64,20 @@ bool configure_client_context(SSL_CTX& ctx, const X509* certificate, const std::
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   if (!use_credentials(ctx, certificate, chain, key)) return false;
+  if (!set_anchors(ctx, anchors)) return false;
+  SSL_CTX_set_app_data(&ctx, capture);
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, record_server_chain);
+  return true;
+}
+
+bool set_anchors(SSL_CTX& ctx, const std::vector<const X509*>& anchors) {
   X509_STORE* store = X509_STORE_new();
   if (store == nullptr) return false;
   for (const X509* anchor : anchors) X509_STORE_add_cert(store, const_cast<X509*>(anchor));
   // A pinned domain certificate may be the registrar's own end-entity certificate (RFC 8995
   // 5.6.2 allows pinning either); partial-chain lets a non-self-signed anchor end the chain.
   X509_STORE_set_flags(store, X509_V_FLAG_PARTIAL_CHAIN);
-  SSL_CTX_set_cert_store(&ctx, store);  // takes ownership
-  SSL_CTX_set_app_data(&ctx, capture);
-  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, record_server_chain);
+  SSL_CTX_set_cert_store(&ctx, store);  // takes ownership, frees the previous store
   return true;
 }
 

@@ -35,6 +35,9 @@ bool configure_client_context(SSL_CTX& ctx, const X509* certificate, const std::
                               const EVP_PKEY* key, const std::vector<const X509*>& anchors,
                               ServerCertificateCapture* capture);
 
+// Replaces ctx's trust store with one holding anchors (partial chains allowed).
+bool set_anchors(SSL_CTX& ctx, const std::vector<const X509*>& anchors);
+
 // OpenSSL's error queue as text (and cleared), for messages.
 std::string last_tls_error();
 
