@@ -5,7 +5,7 @@
 _iotonb_subcommands()
 {
     case $1 in
-        '') echo 'ca idevid cert csr key voucher inspect help' ;;
+        '') echo 'ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' ;;
         'ca') echo 'create' ;;
         'idevid') echo 'mint' ;;
         'cert') echo 'inspect verify' ;;
@@ -13,6 +13,10 @@ _iotonb_subcommands()
         'key') echo 'generate public' ;;
         'voucher') echo 'create sign verify inspect request' ;;
         'voucher request') echo 'create sign verify inspect' ;;
+        'supply-chain') echo 'purchase' ;;
+        'masa') echo 'serve claim' ;;
+        'registrar') echo 'serve allow devices' ;;
+        'device') echo 'wipe show' ;;
     esac
 }
 
@@ -181,13 +185,65 @@ _iotonb()
         'voucher request verify:--nonce') :; return ;;
         'voucher request verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'voucher request inspect:--format') COMPREPLY=($(compgen -W 'text json diag' -- "$cur")); return ;;
+        'supply-chain purchase:--manufacturer-key') _iotonb_files; return ;;
+        'supply-chain purchase:--key-password-file') _iotonb_files; return ;;
+        'supply-chain purchase:--manufacturer-cert') _iotonb_files; return ;;
+        'supply-chain purchase:--chain') _iotonb_files; return ;;
+        'supply-chain purchase:--owner') :; return ;;
+        'supply-chain purchase:--domain-ca') _iotonb_files; return ;;
+        'supply-chain purchase:--manufacturer') :; return ;;
+        'supply-chain purchase:--ledger') _iotonb_files; return ;;
+        'supply-chain purchase:--devices') _iotonb_dirs; return ;;
+        'supply-chain purchase:--serial-list') _iotonb_files; return ;;
+        'supply-chain purchase:--serial') :; return ;;
+        'supply-chain purchase:--id') :; return ;;
+        'supply-chain purchase:--now') :; return ;;
+        'supply-chain purchase:--format') COMPREPLY=($(compgen -W 'der pem' -- "$cur")); return ;;
+        'supply-chain purchase:-o'|'supply-chain purchase:--out') _iotonb_files; return ;;
+        'masa serve:--config') _iotonb_files; return ;;
+        'masa serve:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'masa claim:--purchase') _iotonb_files; return ;;
+        'masa claim:--manufacturer-trust') _iotonb_files; return ;;
+        'masa claim:--config') _iotonb_files; return ;;
+        'masa claim:--store') _iotonb_files; return ;;
+        'masa claim:--at') :; return ;;
+        'masa claim:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'registrar serve:--config') _iotonb_files; return ;;
+        'registrar serve:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'registrar allow:--purchase') _iotonb_files; return ;;
+        'registrar allow:--manufacturer-trust') _iotonb_files; return ;;
+        'registrar allow:--config') _iotonb_files; return ;;
+        'registrar allow:--store') _iotonb_files; return ;;
+        'registrar allow:--at') :; return ;;
+        'registrar allow:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'registrar devices:--config') _iotonb_files; return ;;
+        'registrar devices:--store') _iotonb_files; return ;;
+        'registrar devices:--reason') :; return ;;
+        'registrar devices:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'enroll:--registrar') :; return ;;
+        'enroll:--state') _iotonb_dirs; return ;;
+        'enroll:--idevid-cert') _iotonb_files; return ;;
+        'enroll:--idevid-key') _iotonb_files; return ;;
+        'enroll:--idevid-key-password-file') _iotonb_files; return ;;
+        'enroll:--masa-trust') _iotonb_files; return ;;
+        'enroll:--form') COMPREPLY=($(compgen -W 'cms cose' -- "$cur")); return ;;
+        'enroll:--key-type') COMPREPLY=($(compgen -W 'p256 p384 ed25519 rsa2048 rsa3072' -- "$cur")); return ;;
+        'enroll:--common-name') :; return ;;
+        'enroll:--timeout') :; return ;;
+        'enroll:--retries') :; return ;;
+        'enroll:--now') :; return ;;
+        'enroll:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'device wipe:--state') _iotonb_dirs; return ;;
+        'device wipe:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'device show:--state') _iotonb_dirs; return ;;
+        'device show:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'inspect:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
     esac
 
     local words= opts= args=
     case $cmd in
         '')
-            words='ca idevid cert csr key voucher inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
+            words='ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
         'ca')
             words='create' opts='-h --help --help-all' args= ;;
         'ca create')
@@ -232,6 +288,32 @@ _iotonb()
             words='' opts='-h --help --help-all --trust --untrusted --at --serial --nonce --format' args=files ;;
         'voucher request inspect')
             words='' opts='-h --help --help-all --format' args=files ;;
+        'supply-chain')
+            words='purchase' opts='-h --help --help-all' args= ;;
+        'supply-chain purchase')
+            words='' opts='-h --help --help-all --manufacturer-key --key-password-file --manufacturer-cert --chain --owner --domain-ca --manufacturer --ledger --devices --serial-list --serial --id --now --format -o --out --force' args= ;;
+        'masa')
+            words='serve claim' opts='-h --help --help-all' args= ;;
+        'masa serve')
+            words='' opts='-h --help --help-all --config --format' args= ;;
+        'masa claim')
+            words='' opts='-h --help --help-all --purchase --manufacturer-trust --config --store --at --format' args= ;;
+        'registrar')
+            words='serve allow devices' opts='-h --help --help-all' args= ;;
+        'registrar serve')
+            words='' opts='-h --help --help-all --config --format' args= ;;
+        'registrar allow')
+            words='' opts='-h --help --help-all --purchase --manufacturer-trust --config --store --at --format' args= ;;
+        'registrar devices')
+            words='' opts='-h --help --help-all --config --store --reason --format' args= ;;
+        'enroll')
+            words='' opts='-h --help --help-all --registrar --state --idevid-cert --idevid-key --idevid-key-password-file --masa-trust --form --key-type --common-name --timeout --retries --renew --force --now --format' args= ;;
+        'device')
+            words='wipe show' opts='-h --help --help-all' args= ;;
+        'device wipe')
+            words='' opts='-h --help --help-all --state --force --format' args= ;;
+        'device show')
+            words='' opts='-h --help --help-all --state --format' args= ;;
         'inspect')
             words='' opts='-h --help --help-all --format' args=files ;;
         'help')

@@ -5,20 +5,25 @@
 complete -c iotonb -f
 
 # global options and command groups
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'cert' -d 'Inspect and verify X.509 certificates'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'csr' -d 'Create PKCS#10 certificate requests'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'key' -d 'Generate keys and extract public keys'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'voucher' -d 'Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'inspect' -d 'Detect what a file is and show it'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -a 'help' -d 'Show help for a command group or verb'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -s h -l help -d 'Print this help message and exit'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -l version -d 'Display program version information and exit'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -l help-all -d 'Print help for every command and exit'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -s q -l quiet -d 'Print only results and errors'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -s v -l verbose -d 'Print more about what is being done (repeatable)'
-complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect help' -l config -r -F -d 'YAML file of option defaults (see iotonb(1) CONFIGURATION); or set IOTONB_CONFIG'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'cert' -d 'Inspect and verify X.509 certificates'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'csr' -d 'Create PKCS#10 certificate requests'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'key' -d 'Generate keys and extract public keys'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'voucher' -d 'Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'supply-chain' -d 'Make signed purchase records: which devices were sold to which owner'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'masa' -d 'Run the manufacturer\'s MASA and load its ownership records'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'registrar' -d 'Run the owner\'s registrar (BRSKI + EST) and manage the devices it onboards'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'enroll' -d 'Onboard this device: BRSKI voucher, then an LDevID through EST (or renew it)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'device' -d 'Show or wipe a device\'s state folder'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'inspect' -d 'Detect what a file is and show it'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -a 'help' -d 'Show help for a command group or verb'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -l version -d 'Display program version information and exit'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -s q -l quiet -d 'Print only results and errors'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -s v -l verbose -d 'Print more about what is being done (repeatable)'
+complete -c iotonb -n 'not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' -l config -r -F -d 'YAML file of option defaults (see iotonb(1) CONFIGURATION); or set IOTONB_CONFIG'
 
 # iotonb ca
 complete -c iotonb -n '__fish_seen_subcommand_from ca; and not __fish_seen_subcommand_from create' -a 'create' -d 'Create a CA or service certificate and its key'
@@ -277,6 +282,122 @@ complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subc
 complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -F
 complete -c iotonb -n '__fish_seen_subcommand_from voucher; and __fish_seen_subcommand_from inspect' -l format -x -a 'text json diag' -d 'Output format: text|json|diag'
 
+# iotonb supply-chain
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and not __fish_seen_subcommand_from purchase' -a 'purchase' -d 'Make a purchase record: devices sold to an owner, signed by the manufacturer'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and not __fish_seen_subcommand_from purchase' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and not __fish_seen_subcommand_from purchase' -l help-all -d 'Print help for every command and exit'
+
+# iotonb supply-chain purchase
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l manufacturer-key -r -F -d 'The manufacturer\'s signing key'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l key-password-file -r -F -d 'File holding the --manufacturer-key password (first line); or set IOTONB_KEY_PASSWORD; asked on the terminal otherwise'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l manufacturer-cert -r -F -d 'Its certificate (the MASA and registrar verify the record against the manufacturer CA)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l chain -r -F -d 'Intermediate certificates to carry (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l owner -x -d 'The buyer, free text'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l domain-ca -r -F -d 'The owner\'s domain CA certificate, which vouchers will pin'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l manufacturer -x -d 'Manufacturer name in the record (default: the certificate\'s subject)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l ledger -r -F -d 'Devices from an issuance ledger (iotonb idevid mint\'s ledger.sqlite)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l devices -x -a '(__fish_complete_directories)' -d 'Devices from minted device folders DIR/<serial>/idevid.crt'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l serial-list -r -F -d 'Devices from a list: one per line, SERIAL,IDEVID-PATH or a device folder or IDevID path; - for stdin'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l serial -x -d 'Only these serials of --ledger or --devices (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l id -x -d 'Record id (default: random)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l now -x -d 'Use TIME as the current time (RFC 3339), for reproducible output'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l format -x -a 'der pem' -d 'Output format: der|pem'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -s o -l out -r -F -d 'Output file (default stdout; der is binary)'
+complete -c iotonb -n '__fish_seen_subcommand_from supply-chain; and __fish_seen_subcommand_from purchase' -l force -d 'Replace output files that already exist'
+
+# iotonb masa
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and not __fish_seen_subcommand_from serve claim' -a 'serve' -d 'Run the MASA: HTTPS requestvoucher and requestauditlog (RFC 8995 5.5, 5.8)'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and not __fish_seen_subcommand_from serve claim' -a 'claim' -d 'Load a signed purchase record into the MASA\'s ownership records'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and not __fish_seen_subcommand_from serve claim' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and not __fish_seen_subcommand_from serve claim' -l help-all -d 'Print help for every command and exit'
+
+# iotonb masa serve
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from serve' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from serve' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from serve' -l config -r -F -d 'The MASA\'s masa.yaml (see examples/onboarding/masa.yaml)'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from serve' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb masa claim
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l purchase -r -F -d 'Purchase record from \'iotonb supply-chain purchase\'; - for stdin'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l manufacturer-trust -r -F -d 'CA certificate(s) the record\'s signer must chain to (default: manufacturer-trust of --config)'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l config -r -F -d 'The MASA\'s masa.yaml: its store (and manufacturer-trust)'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l store -r -F -d 'The MASA store (SQLite) directly'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l at -x -d 'Verification time (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from masa; and __fish_seen_subcommand_from claim' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb registrar
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and not __fish_seen_subcommand_from serve allow devices' -a 'serve' -d 'Run the registrar: BRSKI requestvoucher/voucher_status/enrollstatus and EST over HTTPS'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and not __fish_seen_subcommand_from serve allow devices' -a 'allow' -d 'Load a signed purchase record into the registrar\'s allow-list'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and not __fish_seen_subcommand_from serve allow devices' -a 'devices' -d 'List, show, revoke or quarantine the devices this registrar onboarded'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and not __fish_seen_subcommand_from serve allow devices' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and not __fish_seen_subcommand_from serve allow devices' -l help-all -d 'Print help for every command and exit'
+
+# iotonb registrar serve
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from serve' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from serve' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from serve' -l config -r -F -d 'The registrar\'s registrar.yaml (see examples/onboarding/registrar.yaml)'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from serve' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb registrar allow
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l purchase -r -F -d 'Purchase record from \'iotonb supply-chain purchase\'; - for stdin'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l manufacturer-trust -r -F -d 'CA certificate(s) the record\'s signer must chain to (default: manufacturer-trust of --config)'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l config -r -F -d 'The registrar\'s registrar.yaml: its store (and manufacturer-trust)'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l store -r -F -d 'The registrar store (SQLite) directly'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l at -x -d 'Verification time (RFC 3339; default now)'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from allow' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb registrar devices
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from devices' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from devices' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from devices' -l config -r -F -d 'The registrar\'s registrar.yaml (its store)'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from devices' -l store -r -F -d 'The registrar store (SQLite) directly'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from devices' -l reason -x -d 'Why (revoke, quarantine); kept in the device\'s audit trail'
+complete -c iotonb -n '__fish_seen_subcommand_from registrar; and __fish_seen_subcommand_from devices' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb enroll
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l registrar -x -d 'Registrar URL, https://HOST:PORT (with --renew: default the stored one)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l state -x -a '(__fish_complete_directories)' -d 'The device state folder (birth identity in, enrollment out)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l idevid-cert -r -F -d 'IDevID certificate (default DIR/idevid.crt)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l idevid-key -r -F -d 'IDevID key reference (default DIR/idevid.key)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l idevid-key-password-file -r -F -d 'File holding the IDevID key password (first line); or set IOTONB_IDEVID_KEY_PASSWORD; asked on the terminal otherwise'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l masa-trust -r -F -d 'Trust anchors for the MASA\'s voucher signature (repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l form -x -a 'cms cose' -d 'Voucher request form: cms (application/voucher-cms+json) or cose'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l key-type -x -a 'p256 p384 ed25519 rsa2048 rsa3072' -d 'LDevID key type (default p256; with --renew the current key\'s type)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l common-name -x -d 'commonName for the LDevID subject (serialNumber is always there)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l timeout -x -d 'Seconds to wait for each answer'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l retries -x -d 'Retries after 202/503 (Retry-After, else exponential backoff)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l renew -d 'Replace the LDevID through EST simplereenroll (RFC 7030 4.2.2)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l force -d 'Enroll even though DIR already holds an enrollment (it is replaced)'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l now -x -d 'Use TIME as the current time (RFC 3339), for reproducible output'
+complete -c iotonb -n '__fish_seen_subcommand_from enroll' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb device
+complete -c iotonb -n '__fish_seen_subcommand_from device; and not __fish_seen_subcommand_from wipe show' -a 'wipe' -d 'Remove everything but the birth identity (idevid.crt, idevid.key, chain.pem)'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and not __fish_seen_subcommand_from wipe show' -a 'show' -d 'Summarise a device state folder: identity, enrollment, network profile'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and not __fish_seen_subcommand_from wipe show' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and not __fish_seen_subcommand_from wipe show' -l help-all -d 'Print help for every command and exit'
+
+# iotonb device wipe
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from wipe' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from wipe' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from wipe' -l state -x -a '(__fish_complete_directories)' -d 'The device state folder'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from wipe' -l force -d 'Also remove files that are not part of the device state layout'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from wipe' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb device show
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from show' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from show' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from show' -l state -x -a '(__fish_complete_directories)' -d 'The device state folder'
+complete -c iotonb -n '__fish_seen_subcommand_from device; and __fish_seen_subcommand_from show' -l format -x -a 'text json' -d 'Output format: text|json'
+
 # iotonb inspect
 complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert; and not __fish_seen_subcommand_from voucher' -s h -l help -d 'Print this help message and exit'
 complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_subcommand_from cert; and not __fish_seen_subcommand_from voucher' -l help-all -d 'Print help for every command and exit'
@@ -286,11 +407,16 @@ complete -c iotonb -n '__fish_seen_subcommand_from inspect; and not __fish_seen_
 # iotonb help
 complete -c iotonb -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'
 complete -c iotonb -n '__fish_seen_subcommand_from help' -l help-all -d 'Print help for every command and exit'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'cert' -d 'Inspect and verify X.509 certificates'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'csr' -d 'Create PKCS#10 certificate requests'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'key' -d 'Generate keys and extract public keys'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'voucher' -d 'Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'inspect' -d 'Detect what a file is and show it'
-complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher inspect' -a 'help' -d 'Show help for a command group or verb'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'ca' -d 'Create CA and service certificates (root, intermediate, registrar, MASA, server, client)'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'idevid' -d 'Mint 802.1AR IDevID birth certificates, one device or a production batch'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'cert' -d 'Inspect and verify X.509 certificates'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'csr' -d 'Create PKCS#10 certificate requests'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'key' -d 'Generate keys and extract public keys'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'voucher' -d 'Create, sign, verify and inspect vouchers and voucher requests (CMS, JWS, COSE)'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'supply-chain' -d 'Make signed purchase records: which devices were sold to which owner'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'masa' -d 'Run the manufacturer\'s MASA and load its ownership records'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'registrar' -d 'Run the owner\'s registrar (BRSKI + EST) and manage the devices it onboards'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'enroll' -d 'Onboard this device: BRSKI voucher, then an LDevID through EST (or renew it)'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'device' -d 'Show or wipe a device\'s state folder'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'inspect' -d 'Detect what a file is and show it'
+complete -c iotonb -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect' -a 'help' -d 'Show help for a command group or verb'

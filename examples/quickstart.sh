@@ -11,7 +11,7 @@ cd "$top"
 
 packages=(build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
   libssl-dev openssl libcbor-dev libcli11-dev libyaml-cpp-dev libpcsclite-dev nlohmann-json3-dev
-  libcpp-httplib-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  libcpp-httplib-dev libsqlite3-dev sqlite3 curl libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-asn1crypto python3-cryptography python3-cbor2 man-db groff-base)
 missing=()
 for p in "${packages[@]}"; do

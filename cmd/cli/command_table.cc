@@ -38,6 +38,39 @@ const std::vector<CommandGroup>& command_groups() {
        "or JWS envelope, or SID-keyed CBOR in a COSE_Sign1 (constrained BRSKI). 'verify' checks the "
        "signature, the signer's chain at an explicit time, expiry, serial number, nonce and pinned domain.",
        groups::define_voucher},
+      {"supply-chain", "Make signed purchase records: which devices were sold to which owner",
+       "The manufacturer's sales statement that feeds BRSKI ownership (RFC 8995 7.4.2 leaves it to the MASA "
+       "operator): the owner's name and domain CA certificate and the sold devices' serial numbers and IDevID "
+       "SHA-256 fingerprints, from minted device folders, the issuance ledger or a list, signed as CMS "
+       "SignedData by the manufacturer. 'iotonb masa claim' and 'iotonb registrar allow' load it.",
+       groups::define_supply_chain},
+      {"masa", "Run the manufacturer's MASA and load its ownership records",
+       "The Manufacturer Authorized Signing Authority of RFC 8995: 'serve' answers registrars over HTTPS "
+       "(requestvoucher: checks the registrar's id-kp-cmcRA signature, the pledge's prior-signed request and its "
+       "IDevID chain, the serial numbers and that the serial belongs to the registrar's domain, then returns a "
+       "voucher pinning the owner's domain CA; requestauditlog); 'claim' loads a signed purchase record into "
+       "the ownership records. Records and the audit log are kept in SQLite.",
+       groups::define_masa},
+      {"registrar", "Run the owner's registrar (BRSKI + EST) and manage the devices it onboards",
+       "The domain registrar of RFC 8995 with the EST server of RFC 7030/8951 and the authorization service: "
+       "'serve' answers pledges over HTTPS (requestvoucher: checks the pledge's IDevID chain, its signed request, "
+       "that proximity-registrar-cert is this registrar's certificate and that the device is on the allow-list, "
+       "then asks the MASA and relays the voucher; voucher_status, enrollstatus; EST cacerts, csrattrs, "
+       "simpleenroll, simplereenroll issuing LDevIDs from the domain CA; the network profile). 'allow' loads a "
+       "signed purchase record into the allow-list; 'devices' lists, shows, revokes or quarantines onboarded "
+       "devices. Records (devices, LDevID history, nonces, status audit) are kept in SQLite.",
+       groups::define_registrar},
+      {"enroll", "Onboard this device: BRSKI voucher, then an LDevID through EST (or renew it)",
+       "The pledge side of RFC 8995 (BRSKI) and RFC 7030 (EST): over provisional TLS with its IDevID, the device "
+       "asks the registrar for a voucher, verifies it against the MASA trust anchors and the registrar's TLS chain "
+       "against the pinned domain certificate, makes a key, gets an LDevID through simpleenroll, reports its status "
+       "and fetches its network profile; the result is written to the device state folder as one set. --renew "
+       "replaces the LDevID through simplereenroll.",
+       groups::define_enroll},
+      {"device", "Show or wipe a device's state folder",
+       "'show' summarises a device state folder (IDevID, enrollment, LDevID, network profile); 'wipe' removes "
+       "everything but the birth identity (idevid.crt, idevid.key, chain.pem) so the device can onboard again.",
+       groups::define_device},
       {"inspect", "Detect what a file is and show it",
        "Recognises certificates, certificate requests, public and private keys (PEM or DER) and shows "
        "them as 'iotonb cert inspect' would. Private key material is never printed.",

@@ -18,7 +18,7 @@ mkdir -p "$findings"
 seeds_for() {  # the vector folders that hold inputs of this target's kind
   case $1 in
     cbor | cose | voucher) echo "$vectors/brski/cbrski-cose $vectors/eat" ;;
-    cms | voucher_json | jose) echo "$vectors/brski/rfc8995" ;;
+    cms | voucher_json | jose | est_codec | purchase_record) echo "$vectors/brski/rfc8995" ;;
     certificate | pem | der | key | csr) echo "$vectors/brski/rfc8995" ;;
     *) ;;
   esac

@@ -1,0 +1,310 @@
+// iotonb registrar serve | allow | devices: the owner's BRSKI registrar, EST server and
+// authorization service (RFC 8995 5, RFC 7030) as an HTTPS service configured by
+// registrar.yaml (lib/service/registrar_config.h), loading signed purchase records into its
+// allow-list, and the operator's view of (and say over) the devices it onboarded.
+#include <csignal>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <pthread.h>
+
+#include <nlohmann/json.hpp>
+
+#include "artifact/purchase_record.h"
+#include "cli/options.h"
+#include "core/files.h"
+#include "groups/groups.h"
+#include "pki/certificate.h"
+#include "service/registrar_config.h"
+#include "service/registrar_service.h"
+#include "store/registrar_store.h"
+
+namespace iotonb::cli::groups {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct ServeOptions {
+  std::string config, format = "text";
+};
+
+struct AllowOptions {
+  std::string purchase, config, store, at, format = "text";
+  std::vector<std::string> manufacturer_trust;
+};
+
+struct DevicesOptions {
+  std::string action, serial, config, store, reason, format = "text";
+};
+
+Status run_serve(const ServeOptions& o, Context& ctx) {
+  IOTONB_ASSIGN_OR_RETURN(service::RegistrarConfig config, service::load_registrar_config(o.config));
+  // SIGINT and SIGTERM are blocked in every thread (the server's inherit the mask) and taken
+  // here with sigwait, so a signal stops the server cleanly instead of killing the process.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  IOTONB_ASSIGN_OR_RETURN(auto registrar, service::RegistrarService::create(config));
+  IOTONB_RETURN_IF_ERROR(registrar->start());
+  if (o.format == "json") {
+    json j;
+    j["service"] = "registrar";
+    j["url"] = registrar->url();
+    j["address"] = config.address;
+    j["port"] = registrar->port();
+    j["store"] = config.store;
+    *ctx.out << j.dump() << std::endl;
+  } else {
+    *ctx.out << "registrar listening on " << registrar->url() << std::endl;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  ctx.info(std::string("registrar: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+  registrar->stop();
+  return {};
+}
+
+// The store path from --store, or from --config's store key.
+Result<std::string> store_path(const std::string& config, const std::string& store, std::vector<std::string>* trust = nullptr) {
+  if (config.empty() == store.empty()) return usage_error("give exactly one of --config and --store");
+  if (!store.empty()) return store;
+  IOTONB_ASSIGN_OR_RETURN(service::RegistrarConfig c, service::load_registrar_config(config));
+  if (trust != nullptr && trust->empty()) *trust = c.manufacturer_trust;
+  return c.store;
+}
+
+Status run_allow(const AllowOptions& o, Context& ctx) {
+  std::vector<std::string> trust_files = o.manufacturer_trust;
+  IOTONB_ASSIGN_OR_RETURN(std::string path, store_path(o.config, o.store, &trust_files));
+  if (trust_files.empty()) return usage_error("--manufacturer-trust is required (or a --config naming manufacturer-trust)");
+  core::UnixTime at = core::now();
+  if (!o.at.empty()) {
+    auto t = core::parse_time(o.at);
+    if (!t) return usage_error("--at: " + t.error().message);
+    at = *t;
+  }
+  std::vector<core::X509Ptr> trust;
+  for (const auto& f : trust_files) {
+    IOTONB_ASSIGN_OR_RETURN(auto list, pki::read_certificates(f));
+    for (auto& c : list) trust.push_back(std::move(c));
+  }
+  std::vector<const X509*> trust_view;
+  for (const auto& c : trust) trust_view.push_back(c.get());
+
+  IOTONB_ASSIGN_OR_RETURN(Bytes file, core::read_input(o.purchase));
+  auto record = artifact::verify_purchase_record(file, trust_view, at);
+  if (!record) return record.error().context(core::input_name(o.purchase));
+
+  std::vector<store::AllowEntry> entries;
+  for (const auto& d : record->devices) entries.push_back({d.serial, d.idevid_sha256, record->id, record->owner, core::now()});
+  auto store = store::RegistrarStore::open(path);
+  if (!store) return store.error().context("store");
+  IOTONB_ASSIGN_OR_RETURN(std::size_t added, (*store)->allow(entries));
+
+  if (o.format == "json") {
+    json j;
+    j["purchase"] = record->id;
+    j["owner"] = record->owner;
+    j["manufacturer"] = record->manufacturer;
+    j["devices"] = record->devices.size();
+    j["added"] = added;
+    j["store"] = path;
+    *ctx.out << j.dump() << '\n';
+  } else {
+    *ctx.out << "purchase " << record->id << ": " << record->devices.size() << " device(s) of " << record->owner
+             << " allowed (" << added << " new)\n";
+  }
+  return {};
+}
+
+std::string when(core::UnixTime t) { return t == 0 ? "" : core::format_rfc3339(t); }
+
+json device_json(const store::DeviceRecord& d) {
+  json j;
+  j["serial"] = d.serial;
+  j["status"] = std::string(store::device_status_name(d.status));
+  if (!d.status_reason.empty()) j["status_reason"] = d.status_reason;
+  j["idevid_sha256"] = d.idevid_sha256;
+  j["ldevid_sha256"] = d.ldevid_sha256;
+  j["ldevid_serial"] = d.ldevid_serial_hex;
+  j["voucher_assertion"] = d.voucher_assertion;
+  j["first_seen"] = when(d.first_seen);
+  j["enrolled_at"] = when(d.enrolled_at);
+  j["updated_at"] = when(d.updated_at);
+  j["onboard_count"] = d.onboard_count;
+  return j;
+}
+
+Status devices_list(store::RegistrarStore& store, const DevicesOptions& o, Context& ctx) {
+  IOTONB_ASSIGN_OR_RETURN(auto devices, store.devices());
+  if (o.format == "json") {
+    json j;
+    j["devices"] = json::array();
+    for (const auto& d : devices) j["devices"].push_back(device_json(d));
+    *ctx.out << j.dump() << '\n';
+    return {};
+  }
+  std::ostream& out = *ctx.out;
+  out << std::left << std::setw(24) << "SERIAL" << std::setw(19) << "STATUS" << std::setw(10) << "ONBOARDED"
+      << std::setw(22) << "ENROLLED-AT" << "ASSERTION\n";
+  for (const auto& d : devices) {
+    out << std::left << std::setw(24) << d.serial << std::setw(19) << store::device_status_name(d.status) << std::setw(10)
+        << d.onboard_count << std::setw(22) << (d.enrolled_at ? when(d.enrolled_at) : "-")
+        << (d.voucher_assertion.empty() ? "-" : d.voucher_assertion) << '\n';
+  }
+  out << devices.size() << " device(s)\n";
+  return {};
+}
+
+Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Context& ctx) {
+  IOTONB_ASSIGN_OR_RETURN(auto device, store.device(o.serial));
+  IOTONB_ASSIGN_OR_RETURN(auto allowed, store.allowed(o.serial));
+  if (!device && !allowed) return verify_error("no device with serial " + o.serial + " in " + store.path());
+  IOTONB_ASSIGN_OR_RETURN(auto ldevids, store.ldevids(o.serial));
+  IOTONB_ASSIGN_OR_RETURN(auto reports, store.reports(o.serial));
+  json j = device ? device_json(*device) : json{{"serial", o.serial}, {"status", "never-seen"}};
+  if (allowed) {
+    j["allow_list"] = {{"purchase", allowed->purchase_id}, {"owner", allowed->owner},
+                       {"idevid_sha256", allowed->idevid_sha256}, {"added_at", when(allowed->added_at)}};
+  } else {
+    j["allow_list"] = nullptr;
+  }
+  j["ldevids"] = json::array();
+  for (const auto& l : ldevids) {
+    j["ldevids"].push_back({{"serial", l.cert_serial_hex}, {"sha256", l.sha256}, {"subject", l.subject},
+                            {"issued_at", when(l.issued_at)}, {"not_after", when(l.not_after)},
+                            {"status", std::string(store::ldevid_status_name(l.status))}, {"status_at", when(l.status_at)}});
+  }
+  j["reports"] = json::array();
+  for (const auto& r : reports) {
+    j["reports"].push_back({{"kind", r.kind}, {"at", when(r.at)}, {"status", r.status}, {"reason", r.reason}, {"body", r.body}});
+  }
+  if (o.format == "json") {
+    *ctx.out << j.dump() << '\n';
+    return {};
+  }
+  std::ostream& out = *ctx.out;
+  out << "Device " << o.serial << "\n";
+  for (const char* key : {"status", "status_reason", "idevid_sha256", "ldevid_serial", "ldevid_sha256", "voucher_assertion",
+                          "first_seen", "enrolled_at", "updated_at", "onboard_count"}) {
+    if (!j.contains(key)) continue;
+    const auto& v = j[key];
+    std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    if (text.empty()) text = "-";
+    out << "  " << std::left << std::setw(19) << (std::string(key) + ":") << text << '\n';
+  }
+  if (allowed) out << "  allow-list:        purchase " << allowed->purchase_id << " (" << allowed->owner << ")\n";
+  else out << "  allow-list:        not listed\n";
+  out << "LDevIDs (" << ldevids.size() << ")\n";
+  for (const auto& l : ldevids) {
+    out << "  " << l.cert_serial_hex << "  " << store::ldevid_status_name(l.status) << "  issued " << when(l.issued_at)
+        << "  until " << when(l.not_after) << "  " << l.subject << '\n';
+  }
+  out << "Status reports (" << reports.size() << ")\n";
+  for (const auto& r : reports) {
+    out << "  " << when(r.at) << "  " << r.kind << "  " << (r.status ? "ok" : "failed");
+    if (!r.reason.empty()) out << "  " << r.reason;
+    if (r.kind == "operator") out << "  (" << r.body << ")";
+    out << '\n';
+  }
+  return {};
+}
+
+Status run_devices(const DevicesOptions& o, Context& ctx) {
+  const bool needs_serial = o.action != "list";
+  if (needs_serial && o.serial.empty()) return usage_error("devices " + o.action + ": SERIAL is required");
+  if (!needs_serial && !o.serial.empty()) return usage_error("devices list takes no SERIAL");
+  if (!o.reason.empty() && o.action != "revoke" && o.action != "quarantine")
+    return usage_error("--reason goes with revoke or quarantine");
+  IOTONB_ASSIGN_OR_RETURN(std::string path, store_path(o.config, o.store));
+  if (!core::path_exists(path)) return input_error("store " + path + " does not exist");
+  auto store = store::RegistrarStore::open(path);
+  if (!store) return store.error().context("store");
+  if (o.action == "list") return devices_list(**store, o, ctx);
+  if (o.action == "show") return devices_show(**store, o, ctx);
+  auto status = o.action == "revoke" ? store::DeviceStatus::revoked : store::DeviceStatus::quarantined;
+  auto existing = (*store)->device(o.serial);
+  if (!existing) return existing.error();
+  if (!*existing) return verify_error("no device with serial " + o.serial + " in " + path);
+  IOTONB_RETURN_IF_ERROR((*store)->set_status(o.serial, status, o.reason, core::now()));
+  if (o.format == "json") {
+    *ctx.out << json{{"serial", o.serial}, {"status", std::string(store::device_status_name(status))}, {"reason", o.reason}}.dump()
+             << '\n';
+  } else {
+    *ctx.out << "device " << o.serial << " " << (status == store::DeviceStatus::revoked ? "revoked" : "quarantined") << '\n';
+  }
+  return {};
+}
+
+}  // namespace
+
+void define_registrar(CLI::App& group, Context& ctx) {
+  group.require_subcommand(1);
+  {
+    auto o = std::make_shared<ServeOptions>();
+    CLI::App* s = group.add_subcommand(
+        "serve", "Run the registrar: BRSKI requestvoucher/voucher_status/enrollstatus and EST over HTTPS");
+    s->add_option("--config", o->config, "The registrar's registrar.yaml (see examples/onboarding/registrar.yaml)")
+        ->required()
+        ->type_name("FILE");
+    add_format(*s, o->format, {"text", "json"});
+    s->footer("Prints one line when listening: 'registrar listening on https://ADDR:PORT', or with --format json\n"
+              "{service,url,address,port,store}. Stops cleanly on SIGINT or SIGTERM (exit 0).\n"
+              "Routes: /.well-known/brski/{requestvoucher,voucher_status,enrollstatus},\n"
+              "/.well-known/est/{cacerts,csrattrs,simpleenroll,simplereenroll}, /.well-known/iotonb/network-profile.\n"
+              "registrar.yaml keys: listen{address,port} tls{cert,key,chain,password-file}\n"
+              "domain-ca{cert,key,chain,password-file} manufacturer-trust masa{url,trust} store\n"
+              "network{network-id,authentication,segment} ldevid{validity} limits{max-body,read-timeout-ms,threads};\n"
+              "relative paths are relative to the file's folder.");
+    s->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_serve(*o, ctx); }; });
+  }
+  {
+    auto o = std::make_shared<AllowOptions>();
+    CLI::App* c = group.add_subcommand("allow", "Load a signed purchase record into the registrar's allow-list");
+    c->add_option("--purchase", o->purchase, "Purchase record from 'iotonb supply-chain purchase'; - for stdin")
+        ->required()
+        ->type_name("FILE");
+    c->add_option("--manufacturer-trust", o->manufacturer_trust,
+                  "CA certificate(s) the record's signer must chain to (default: manufacturer-trust of --config)")
+        ->type_name("FILE");
+    auto* cfg = c->add_option("--config", o->config, "The registrar's registrar.yaml: its store (and manufacturer-trust)")
+                    ->type_name("FILE");
+    auto* st = c->add_option("--store", o->store, "The registrar store (SQLite) directly")->type_name("FILE");
+    cfg->excludes(st);
+    c->add_option("--at", o->at, "Verification time (RFC 3339; default now)")->type_name("TIME");
+    add_format(*c, o->format, {"text", "json"});
+    c->footer("The signature and the signer's chain are verified before anything is stored; all devices are\n"
+              "stored in one transaction (a serial already listed takes the newer record's entry).\n"
+              "--format json prints {purchase,owner,manufacturer,devices,added,store}.\n"
+              "Exit 1 when the signature or chain fails, 3 when the file is not a purchase record.");
+    c->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_allow(*o, ctx); }; });
+  }
+  {
+    auto o = std::make_shared<DevicesOptions>();
+    CLI::App* d = group.add_subcommand("devices", "List, show, revoke or quarantine the devices this registrar onboarded");
+    d->add_option("action", o->action, "list | show | revoke | quarantine")
+        ->required()
+        ->check(CLI::IsMember({"list", "show", "revoke", "quarantine"}))
+        ->type_name("ACTION");
+    d->add_option("serial", o->serial, "The device serial number (show, revoke, quarantine)")->type_name("SERIAL");
+    auto* cfg = d->add_option("--config", o->config, "The registrar's registrar.yaml (its store)")->type_name("FILE");
+    auto* st = d->add_option("--store", o->store, "The registrar store (SQLite) directly")->type_name("FILE");
+    cfg->excludes(st);
+    d->add_option("--reason", o->reason, "Why (revoke, quarantine); kept in the device's audit trail")->type_name("TEXT");
+    add_format(*d, o->format, {"text", "json"});
+    d->footer("list: one line per device (serial, status, onboardings, last enrollment, voucher assertion);\n"
+              "--format json prints {devices:[{serial,status,idevid_sha256,ldevid_sha256,ldevid_serial,\n"
+              "voucher_assertion,first_seen,enrolled_at,updated_at,onboard_count}]}.\n"
+              "show: the device record, its allow-list entry, every LDevID issued to it (active, replaced,\n"
+              "revoked) and its status audit trail (voucher_status, enrollstatus, operator actions).\n"
+              "revoke: the device and its LDevIDs are refused from now on (403); quarantine: the device is\n"
+              "refused until an operator decides. Both can run while the registrar serves.\n"
+              "Statuses: voucher-requested, voucher-issued, enrolled, revoked, quarantined.\n"
+              "Exit 1 when the serial is unknown.");
+    d->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_devices(*o, ctx); }; });
+  }
+}
+
+}  // namespace iotonb::cli::groups

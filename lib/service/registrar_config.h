@@ -1,0 +1,56 @@
+// The registrar's configuration file (registrar.yaml, see examples/onboarding/registrar.yaml)
+// and what it names, opened. The registrar (RFC 8995 5.3-5.9, RFC 7030) needs: where to
+// listen, its TLS identity (a certificate with id-kp-cmcRA + serverAuth + clientAuth, RFC
+// 8995 2.5.3, which also signs registrar voucher requests), the domain CA that issues LDevIDs,
+// the manufacturer anchors IDevIDs chain to, how to reach the MASA, its store, the network
+// profile handed to enrolled devices, and the LDevID validity.
+//
+//   listen:             {address: 127.0.0.1, port: 8443}      port 0 = any free port
+//   tls:                {cert: F, key: KEYREF, chain: [F...], password-file: F}
+//   domain-ca:          {cert: F, key: KEYREF, chain: [F...], password-file: F}
+//   manufacturer-trust: F | [F...]
+//   masa:               {url: URL, trust: F | [F...]}         url: override of the IDevID's MASA URL
+//   store:              registrar.sqlite
+//   network:            {network-id: S, authentication: S, segment: S}
+//   ldevid:             {validity: 365d}
+//   limits:             {max-body: 262144, read-timeout-ms: 5000, threads: 64}
+//
+// Relative paths are relative to the configuration file's folder; unknown keys are refused
+// with their line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "service/masa_config.h"  // Identity, OpenedIdentity, open_identity
+
+namespace iotonb::service {
+
+struct NetworkProfile {
+  std::string network_id;
+  std::string authentication = "eap-tls";
+  std::string segment;
+};
+
+struct RegistrarConfig {
+  std::string address = "127.0.0.1";
+  int port = 8443;
+  Identity tls;
+  Identity domain_ca;
+  std::vector<std::string> manufacturer_trust;
+  std::string masa_url;                 // "" = the IDevID's MASA URL extension
+  std::vector<std::string> masa_trust;  // CA files the MASA's TLS server chains to
+  std::string store = "registrar.sqlite";
+  NetworkProfile network;
+  std::int64_t ldevid_validity = 365 * 24 * 3600;  // seconds
+  std::size_t max_body = 256 * 1024;
+  int read_timeout_ms = 5000;
+  std::size_t threads = 64;
+};
+
+// Reads and checks registrar.yaml. Input errors name the file, line and key.
+Result<RegistrarConfig> load_registrar_config(const std::string& path);
+
+}  // namespace iotonb::service
