@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start on a fresh Debian 12 machine (as root): install what is missing, build, then
-#   bash examples/quickstart.sh          run the end-to-end demo (examples/demo.sh)
+#   bash examples/quickstart.sh          run the end-to-end demo (examples/onboarding/onboarding-demo.sh)
 #   bash examples/quickstart.sh test     run the whole test suite, then the unit tests again
 #                                        and a short run of every fuzz target under ASan+UBSan
 #                                        (this is what CI runs)
@@ -35,7 +35,7 @@ build() {  # build DIR "TARGET..." [cmake options...]
 case "$mode" in
   demo)
     build build iotonb-bin -DIOTONB_BUILD_TESTS=OFF -DIOTONB_BUILD_BENCH=OFF
-    IOTONB_BIN="$top/build/iotonb" bash examples/demo.sh
+    IOTONB_BIN="$top/build/iotonb" bash examples/onboarding/onboarding-demo.sh
     ;;
   test)
     build build all

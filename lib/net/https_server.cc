@@ -66,6 +66,7 @@ class HttplibServer final : public HttpsServer {
     server_.set_read_timeout(options.read_timeout_ms / 1000, (options.read_timeout_ms % 1000) * 1000);
     server_.set_write_timeout(options.write_timeout_ms / 1000, (options.write_timeout_ms % 1000) * 1000);
     server_.set_keep_alive_timeout(1);  // an idle kept-alive connection holds a worker
+    server_.set_keep_alive_max_count(32);  // a pledge's whole session on one connection (httplib: 5)
     server_.set_tcp_nodelay(true);
     auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { serve(req, res); };
     server_.Get(".*", dispatch);

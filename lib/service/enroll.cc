@@ -303,39 +303,26 @@ Result<EnrollResult> enroll(const EnrollOptions& o, EnrollTrace* trace) {
   result.ldevid = brski::summarize_ldevid(ldevid->get());
   result.ldevid_key_type = std::string(pki::key_type_name(o.key_type));
 
-  // The network profile is the LDevID's to ask for: a new connection that presents it. The
-  // IDevID's connection is closed first, so the registrar's worker is free for others.
-  trusted.reset();
+  // The network profile, for the device the registrar has just enrolled, on the same
+  // connection (the registrar also answers a device presenting its LDevID).
   s.begin("network-profile");
-  net::ClientOptions lo = to;
-  lo.client_certificate = ldevid->get();
-  lo.client_chain.clear();
-  lo.client_key = ldevid_request->key.get();
   Error profile_error;
   bool profile_ok = false;
   std::string profile_text;
-  {
-    auto client = net::HttpsClient::create(lo);
-    if (!client) {
-      profile_error = s.fail(client.error());
-    } else {
-      auto r = (*client)->get(kNetworkProfile, kJson);
-      if (!r) {
-        profile_error = s.fail(r.error());
-      } else if (r->status != 200) {
-        profile_error = s.refused("the network profile", *r);
-      } else if (auto j = core::parse_json(r->body); !j || !j->is_object()) {
-        profile_error = s.fail(Error{ErrorKind::network, "network profile: not a JSON object" +
-                                                             (j ? std::string() : ": " + j.error().message)},
-                               &*r);
-      } else {
-        profile_ok = true;
-        profile_text = j->dump(2) + "\n";
-        result.network_profile = std::move(*j);
-        s.end(&*r);
-      }
-    }
+  if (auto r = trusted->get(kNetworkProfile, kJson); !r) {
+    profile_error = s.fail(r.error());
+  } else if (r->status != 200) {
+    profile_error = s.refused("the network profile", *r);
+  } else if (auto j = core::parse_json(r->body); !j || !j->is_object()) {
+    profile_error = s.fail(
+        Error{ErrorKind::network, "network profile: not a JSON object" + (j ? std::string() : ": " + j.error().message)}, &*r);
+  } else {
+    profile_ok = true;
+    profile_text = j->dump(2) + "\n";
+    result.network_profile = std::move(*j);
+    s.end(&*r);
   }
+  trusted.reset();  // the registrar's worker is free for others
 
   // The device state, as one commit; kept even without a network profile, because the
   // registrar has recorded the LDevID and the key exists nowhere else.

@@ -9,8 +9,9 @@
 //   on and any new one must chain to the pinned certificate (HttpsClient::trust_only):
 //   POST /brski/voucher_status, make a key on the
 //   device, POST /est/simpleenroll (RFC 7030 4.2.1), check the LDevID, POST
-//   /brski/enrollstatus (5.9.4), GET /iotonb/network-profile with the LDevID as client
-//   certificate; write the device state as one commit (protocol/device_state.h).
+//   /brski/enrollstatus (5.9.4), GET /iotonb/network-profile (all on the one connection:
+//   one handshake per session); write the device state as one commit
+//   (protocol/device_state.h).
 //
 //   renew: the LDevID as client certificate and the domain CA as trust, a new key and a CSR
 //   with the LDevID's subject, POST /est/simplereenroll (RFC 7030 4.2.2), the new LDevID

@@ -226,9 +226,23 @@ net::Response RegistrarService::network_profile(const net::Request& r) {
   std::string accept = r.header("Accept");
   if (!protocol::accepts(accept, "application/json"))
     return net::error_response(406, "Accept \"" + accept + "\" does not allow application/json");
+  // An enrolled device asks with its LDevID, or with its IDevID on the connection it has
+  // just enrolled over (so a session needs one handshake, not two).
+  const core::UnixTime now = core::now();
+  auto peers = raw(r.peer_certificates);
   protocol::brski::AuthorizedPeer peer;
-  if (auto refusal = protocol::brski::authorize_ldevid(raw(r.peer_certificates), est_->domain_trust(), *store_, core::now(), peer))
-    return to_response(std::move(*refusal));
+  auto refusal = protocol::brski::authorize_ldevid(peers, est_->domain_trust(), *store_, now, peer);
+  if (refusal && refusal->status == 403 &&
+      !protocol::brski::authorize_idevid(peers, raw(manufacturer_trust_), *store_, now, true, peer)) {
+    auto device = store_->device(peer.serial);
+    if (device && *device && (*device)->status == store::DeviceStatus::enrolled) {
+      refusal.reset();
+    } else {
+      refusal = protocol::Answer::refuse(403, "device " + peer.serial + " is not enrolled: the network profile is for "
+                                              "enrolled devices (after simpleenroll)");
+    }
+  }
+  if (refusal) return to_response(std::move(*refusal));
   nlohmann::ordered_json j;
   j["network-id"] = config_.network.network_id;
   j["authentication"] = config_.network.authentication;

@@ -13,7 +13,7 @@
 //   GET  /.well-known/est/csrattrs           CsrAttrs
 //   POST /.well-known/est/simpleenroll       IDevID; base64 PKCS#10 -> certs-only LDevID
 //   POST /.well-known/est/simplereenroll     LDevID; base64 PKCS#10 -> certs-only LDevID
-//   GET  /.well-known/iotonb/network-profile LDevID; application/json
+//   GET  /.well-known/iotonb/network-profile LDevID, or IDevID of an enrolled device; application/json
 //        {"network-id","authentication","segment","registrar"}
 #pragma once
 

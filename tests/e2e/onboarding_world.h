@@ -83,13 +83,13 @@ class OnboardingWorld {
   // The registrar finds the MASA through the devices' MASA URL extension unless
   // masa_url_override is set.
   void start_registrar(const std::string& masa_url_override = "", const std::string& extra_yaml = "") {
-    std::string masa = "masa: {trust: maker.crt" + (masa_url_override.empty() ? "" : ", url: " + masa_url_override) + "}\n";
+    std::string masa_yaml = "masa: {trust: maker.crt" + (masa_url_override.empty() ? "" : ", url: " + masa_url_override) + "}\n";
     write("registrar.yaml",
           "listen: {address: 127.0.0.1, port: 0}\n"
           "tls: {cert: registrar.crt, key: registrar.key}\n"
           "domain-ca: {cert: domain-ca.crt, key: domain-ca.key}\n"
           "manufacturer-trust: maker.crt\n" +
-              masa +
+              masa_yaml +
               "store: registrar.sqlite\n"
               "network: {network-id: example-iot, authentication: eap-tls, segment: thermostats}\n" +
               extra_yaml);

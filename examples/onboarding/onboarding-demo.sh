@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# A whole trusted onboarding on loopback (RFC 8995 BRSKI + RFC 7030 EST), every party played
+# by iotonb with embedded defaults, in a temporary folder:
+#   manufacturer   root CA, MASA certificates, IDevIDs for a small batch
+#   supply chain   a purchase record selling the batch to the owner, loaded by the MASA
+#                  (ownership records) and the owner's registrar (allow-list)
+#   owner          domain CA, registrar certificate (cmcRA), `registrar serve`
+#   device         `iotonb enroll`: voucher, pinned registrar, LDevID, network profile;
+#                  then `device wipe` and enrolling again, as a wiped device would
+# The servers bind 127.0.0.1 on free ports and stop when the script ends.
+#   IOTONB_BIN   the iotonb binary (default: iotonb on PATH)
+#   DEMO_DIR     keep the files there instead of a temporary folder that is removed
+#   DEMO_COUNT   devices in the batch (default 3; every one is onboarded)
+set -euo pipefail
+iotonb=${IOTONB_BIN:-iotonb}
+count=${DEMO_COUNT:-3}
+if [[ -n ${DEMO_DIR:-} ]]; then
+  dir=$DEMO_DIR && rm -rf "$dir" && mkdir -p "$dir"
+else
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/iotonb-demo.XXXXXX")
+fi
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [[ -n ${DEMO_DIR:-} ]] || rm -rf "$dir"
+}
+trap cleanup EXIT
+cd "$dir"
+umask 077
+step() { printf '\n== %s\n' "$*" >&2; }
+started=$(date +%s.%N)
+
+# start NAME CONFIG: `iotonb NAME serve` in the background; url NAME: its URL, once it
+# listens (the first line it prints).
+start() {
+  "$iotonb" "$1" serve --config "$2" > "$1.out" 2> "$1.log" &
+  pids+=("$!")
+}
+url() {
+  for _ in $(seq 100); do
+    if [[ -s $1.out ]]; then sed -n '1s/.* on //p' "$1.out"; return; fi
+    sleep 0.05
+  done
+  echo "$1 did not start:" >&2
+  cat "$1.log" >&2
+  return 1
+}
+
+step "Manufacturer: root CA, MASA voucher signer and TLS certificate"
+key_opts=(--no-password --insecure)
+"$iotonb" ca create --subject 'C=US,O=Example Devices Inc,CN=Example Devices Root CA' \
+  --out-cert manufacturer-ca.crt --out-key manufacturer-ca.key "${key_opts[@]}"
+"$iotonb" ca create --profile masa --subject 'O=Example Devices Inc,CN=Example Devices MASA' \
+  --parent-cert manufacturer-ca.crt --parent-key manufacturer-ca.key --out-cert masa.crt --out-key masa.key "${key_opts[@]}"
+"$iotonb" ca create --profile server --subject 'O=Example Devices Inc,CN=localhost' --san IP:127.0.0.1 --san DNS:localhost \
+  --parent-cert manufacturer-ca.crt --parent-key manufacturer-ca.key --out-cert masa-tls.crt --out-key masa-tls.key "${key_opts[@]}"
+cat > masa.yaml <<'YAML'
+listen: {address: 127.0.0.1, port: 0}
+tls: {cert: masa-tls.crt, key: masa-tls.key}
+voucher-signer: {cert: masa.crt, key: masa.key}
+manufacturer-trust: manufacturer-ca.crt
+store: masa.sqlite
+YAML
+start masa masa.yaml
+masa_url=$(url masa)
+echo "MASA at $masa_url" >&2
+
+step "Manufacturer: $count IDevIDs whose MASA URL extension names that MASA"
+"$iotonb" idevid mint --ca-cert manufacturer-ca.crt --ca-key manufacturer-ca.key --count "$count" \
+  --serial-format 'EXD-{:06}' --subject 'O=Example Devices Inc,CN=Example Thermostat' \
+  --masa-url "${masa_url#https://}" --out-dir devices --no-progress >/dev/null
+ls devices | grep -v ledger >&2
+
+step "Owner: domain CA and registrar certificate (cmcRA, serverAuth, clientAuth)"
+"$iotonb" ca create --subject 'C=US,O=Example Owner,CN=Example Owner Domain CA' \
+  --out-cert domain-ca.crt --out-key domain-ca.key "${key_opts[@]}"
+"$iotonb" ca create --profile registrar --subject 'O=Example Owner,CN=registrar.example' --san IP:127.0.0.1 \
+  --parent-cert domain-ca.crt --parent-key domain-ca.key --out-cert registrar.crt --out-key registrar.key "${key_opts[@]}"
+
+step "Supply chain: the manufacturer signs the sale; MASA and registrar load it after checking the signature"
+"$iotonb" supply-chain purchase --manufacturer-key manufacturer-ca.key --manufacturer-cert manufacturer-ca.crt \
+  --owner 'Example Owner' --domain-ca domain-ca.crt --devices devices -o purchase.p7
+"$iotonb" masa claim --purchase purchase.p7 --config masa.yaml
+cat > registrar.yaml <<'YAML'
+listen: {address: 127.0.0.1, port: 0}
+tls: {cert: registrar.crt, key: registrar.key}
+domain-ca: {cert: domain-ca.crt, key: domain-ca.key}
+manufacturer-trust: manufacturer-ca.crt
+masa: {trust: manufacturer-ca.crt}
+store: registrar.sqlite
+network: {network-id: example-iot, authentication: eap-tls, segment: thermostats}
+YAML
+"$iotonb" registrar allow --purchase purchase.p7 --config registrar.yaml
+start registrar registrar.yaml
+registrar_url=$(url registrar)
+echo "registrar at $registrar_url" >&2
+
+step "Devices: iotonb enroll (voucher from the MASA, registrar pinned, LDevID over EST, network profile)"
+for d in devices/EXD-*; do
+  "$iotonb" enroll --registrar "$registrar_url" --state "$d" --masa-trust manufacturer-ca.crt
+done
+"$iotonb" device show --state devices/EXD-000001
+openssl verify -CAfile domain-ca.crt devices/EXD-000001/ldevid.crt >&2
+
+step "A wiped device keeps its birth identity and onboards again"
+"$iotonb" device wipe --state devices/EXD-000001
+"$iotonb" enroll --registrar "$registrar_url" --state devices/EXD-000001 --masa-trust manufacturer-ca.crt --format json
+
+step "The registrar's record of onboarded devices"
+"$iotonb" registrar devices list --config registrar.yaml
+"$iotonb" registrar devices show EXD-000001 --config registrar.yaml
+finished=$(date +%s.%N)
+awk -v s="$started" -v e="$finished" 'BEGIN { printf "\nwhole onboarding demo: %.1f s\n", e - s }' >&2
