@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target in a build folder for a short time each (CI's smoke run; a
 # real campaign runs one target for hours). Seeds come from the public vectors where they
-# fit; new inputs go to a scratch corpus, never into the vectors.
+# fit and from tests/fuzz/seeds/NAME/; new inputs go to a scratch corpus, never into either.
 #   bash tests/fuzz/run_all.sh BUILD_DIR [SECONDS_PER_TARGET]
 # Exits 1 naming every target that found a crash, leak or timeout; the input that did it is
 # kept in BUILD_DIR/fuzz-findings/ (re-run it with: BUILD_DIR/tests/fuzz/fuzz_NAME FILE).
@@ -18,10 +18,12 @@ mkdir -p "$findings"
 seeds_for() {  # the vector folders that hold inputs of this target's kind
   case $1 in
     cbor | cose | voucher) echo "$vectors/brski/cbrski-cose $vectors/eat" ;;
-    cms | voucher_json | jose | est_codec | purchase_record) echo "$vectors/brski/rfc8995" ;;
+    cms | voucher_json | jose | est_codec | purchase_record | status_telemetry) echo "$vectors/brski/rfc8995" ;;
     certificate | pem | der | key | csr) echo "$vectors/brski/rfc8995" ;;
     *) ;;
   esac
+  # Inputs no public vector has (an EST body, a purchase record's JSON), kept in the tree.
+  echo "$top/tests/fuzz/seeds/$1"
 }
 
 failed=()

@@ -138,6 +138,32 @@ TEST_F(EstCertsOnly, RefusesNoCertificates) {
   EXPECT_NE(r.error().message.find("no certificate"), std::string::npos) << r.error().message;
 }
 
+TEST_F(EstCertsOnly, RefusesContentOfAnyType) {
+  // A degenerate SignedData with one certificate, built by hand: eContentType `type`, with
+  // or without an eContent. Certs-only carries none (RFC 5751 3.6), whatever its type says.
+  auto message = [&](const char* type, bool with_content) {
+    Bytes encap = must(core::der::oid_from_text(type), "oid");
+    if (with_content) {
+      Bytes econtent = core::der::tlv(0xa0, core::der::tlv(0x04, Bytes{'h', 'i'}));
+      encap.insert(encap.end(), econtent.begin(), econtent.end());
+    }
+    Bytes sd;
+    for (Bytes part : {Bytes{0x02, 0x01, 0x01}, core::der::tlv(0x31, {}), core::der::tlv(0x30, encap),
+                       core::der::tlv(0xa0, pki::certificate_der(leaf.get())), core::der::tlv(0x31, {})})
+      sd.insert(sd.end(), part.begin(), part.end());
+    Bytes ci = must(core::der::oid_from_text("1.2.840.113549.1.7.2"), "oid");
+    Bytes explicit0 = core::der::tlv(0xa0, core::der::tlv(0x30, sd));
+    ci.insert(ci.end(), explicit0.begin(), explicit0.end());
+    return core::der::tlv(0x30, ci);
+  };
+  for (const char* type : {"1.2.840.113549.1.7.1", "1.2.840.113549.1.9.16.1.40"}) {
+    EXPECT_EQ(must(decode_certs_only_der(message(type, false)), type).size(), 1u);
+    auto r = decode_certs_only_der(message(type, true));
+    ASSERT_FALSE(r.ok()) << type;
+    EXPECT_NE(r.error().message.find("carries content"), std::string::npos) << r.error().message;
+  }
+}
+
 TEST_F(EstCertsOnly, RefusesSignedDataWithSigners) {
   // A real signed message (CMS_sign) is not certs-only.
   Bytes content = {'h', 'i'};

@@ -95,10 +95,11 @@ Result<std::vector<core::X509Ptr>> decode_certs_only_der(ByteView der) {
   PKCS7_SIGNED* sd = p7->d.sign;
   if (sd->signer_info != nullptr && sk_PKCS7_SIGNER_INFO_num(sd->signer_info) > 0)
     return input_error("certs-only: SignedData has signers (expected a degenerate certs-only message)");
-  if (sd->contents != nullptr && sd->contents->d.ptr != nullptr && OBJ_obj2nid(sd->contents->type) == NID_pkcs7_data) {
-    ASN1_OCTET_STRING* content = sd->contents->d.data;
-    if (content != nullptr && ASN1_STRING_length(content) > 0)
-      return input_error("certs-only: SignedData carries content (expected none)");
+  // Any eContent, whatever its eContentType (an empty id-data OCTET STRING is tolerated).
+  if (sd->contents != nullptr && sd->contents->d.ptr != nullptr) {
+    bool empty_data =
+        OBJ_obj2nid(sd->contents->type) == NID_pkcs7_data && ASN1_STRING_length(sd->contents->d.data) == 0;
+    if (!empty_data) return input_error("certs-only: SignedData carries content (expected none)");
   }
   int count = sd->cert == nullptr ? 0 : sk_X509_num(sd->cert);
   if (count <= 0) return input_error("certs-only: no certificate in the message");
