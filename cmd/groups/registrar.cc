@@ -2,19 +2,17 @@
 // authorization service (RFC 8995 5, RFC 7030) as an HTTPS service configured by
 // registrar.yaml (lib/service/registrar_config.h), loading signed purchase records into its
 // allow-list, and the operator's view of (and say over) the devices it onboarded.
-#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <pthread.h>
 
 #include <nlohmann/json.hpp>
 
-#include "artifact/purchase_record.h"
 #include "cli/options.h"
 #include "core/files.h"
+#include "core/time.h"
 #include "groups/groups.h"
-#include "pki/certificate.h"
+#include "groups/serve.h"
 #include "service/registrar_config.h"
 #include "service/registrar_service.h"
 #include "store/registrar_store.h"
@@ -24,96 +22,34 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-struct ServeOptions {
-  std::string config, format = "text";
-};
-
-struct AllowOptions {
-  std::string purchase, config, store, at, format = "text";
-  std::vector<std::string> manufacturer_trust;
-};
-
 struct DevicesOptions {
   std::string action, serial, config, store, reason, format = "text";
 };
 
 Status run_serve(const ServeOptions& o, Context& ctx) {
   IOTONB_ASSIGN_OR_RETURN(service::RegistrarConfig config, service::load_registrar_config(o.config));
-  // SIGINT and SIGTERM are blocked in every thread (the server's inherit the mask) and taken
-  // here with sigwait, so a signal stops the server cleanly instead of killing the process.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  IOTONB_ASSIGN_OR_RETURN(auto registrar, service::RegistrarService::create(config));
-  IOTONB_RETURN_IF_ERROR(registrar->start());
-  if (o.format == "json") {
-    json j;
-    j["service"] = "registrar";
-    j["url"] = registrar->url();
-    j["address"] = config.address;
-    j["port"] = registrar->port();
-    j["store"] = config.store;
-    *ctx.out << j.dump() << std::endl;
-  } else {
-    *ctx.out << "registrar listening on " << registrar->url() << std::endl;
-  }
-  int sig = 0;
-  sigwait(&signals, &sig);
-  ctx.info(std::string("registrar: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-  registrar->stop();
-  return {};
+  return serve<service::RegistrarService>("registrar", config, o.format, ctx);
 }
 
-// The store path from --store, or from --config's store key.
-Result<std::string> store_path(const std::string& config, const std::string& store, std::vector<std::string>* trust = nullptr) {
-  if (config.empty() == store.empty()) return usage_error("give exactly one of --config and --store");
-  if (!store.empty()) return store;
-  IOTONB_ASSIGN_OR_RETURN(service::RegistrarConfig c, service::load_registrar_config(config));
-  if (trust != nullptr && trust->empty()) *trust = c.manufacturer_trust;
-  return c.store;
-}
-
-Status run_allow(const AllowOptions& o, Context& ctx) {
+Status run_allow(const PurchaseOptions& o, Context& ctx) {
   std::vector<std::string> trust_files = o.manufacturer_trust;
-  IOTONB_ASSIGN_OR_RETURN(std::string path, store_path(o.config, o.store, &trust_files));
-  if (trust_files.empty()) return usage_error("--manufacturer-trust is required (or a --config naming manufacturer-trust)");
-  core::UnixTime at = core::now();
-  if (!o.at.empty()) {
-    auto t = core::parse_time(o.at);
-    if (!t) return usage_error("--at: " + t.error().message);
-    at = *t;
-  }
-  std::vector<core::X509Ptr> trust;
-  for (const auto& f : trust_files) {
-    IOTONB_ASSIGN_OR_RETURN(auto list, pki::read_certificates(f));
-    for (auto& c : list) trust.push_back(std::move(c));
-  }
-  std::vector<const X509*> trust_view;
-  for (const auto& c : trust) trust_view.push_back(c.get());
-
-  IOTONB_ASSIGN_OR_RETURN(Bytes file, core::read_input(o.purchase));
-  auto record = artifact::verify_purchase_record(file, trust_view, at);
-  if (!record) return record.error().context(core::input_name(o.purchase));
+  IOTONB_ASSIGN_OR_RETURN(std::string path,
+                          store_path(o.config, o.store, &service::load_registrar_config, &trust_files));
+  IOTONB_ASSIGN_OR_RETURN(artifact::PurchaseRecord record, verify_purchase(o, trust_files));
 
   std::vector<store::AllowEntry> entries;
-  for (const auto& d : record->devices) entries.push_back({d.serial, d.idevid_sha256, record->id, record->owner, core::now()});
+  for (const auto& d : record.devices) entries.push_back({d.serial, d.idevid_sha256, record.id, record.owner, core::now()});
   auto store = store::RegistrarStore::open(path);
   if (!store) return store.error().context("store");
   IOTONB_ASSIGN_OR_RETURN(std::size_t added, (*store)->allow(entries));
 
   if (o.format == "json") {
-    json j;
-    j["purchase"] = record->id;
-    j["owner"] = record->owner;
-    j["manufacturer"] = record->manufacturer;
-    j["devices"] = record->devices.size();
+    json j = purchase_json(record);
     j["added"] = added;
     j["store"] = path;
     *ctx.out << j.dump() << '\n';
   } else {
-    *ctx.out << "purchase " << record->id << ": " << record->devices.size() << " device(s) of " << record->owner
+    *ctx.out << "purchase " << record.id << ": " << record.devices.size() << " device(s) of " << record.owner
              << " allowed (" << added << " new)\n";
   }
   return {};
@@ -218,7 +154,7 @@ Status run_devices(const DevicesOptions& o, Context& ctx) {
   if (!needs_serial && !o.serial.empty()) return usage_error("devices list takes no SERIAL");
   if (!o.reason.empty() && o.action != "revoke" && o.action != "quarantine")
     return usage_error("--reason goes with revoke or quarantine");
-  IOTONB_ASSIGN_OR_RETURN(std::string path, store_path(o.config, o.store));
+  IOTONB_ASSIGN_OR_RETURN(std::string path, store_path(o.config, o.store, &service::load_registrar_config));
   if (!core::path_exists(path)) return input_error("store " + path + " does not exist");
   auto store = store::RegistrarStore::open(path);
   if (!store) return store.error().context("store");
@@ -261,20 +197,10 @@ void define_registrar(CLI::App& group, Context& ctx) {
     s->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_serve(*o, ctx); }; });
   }
   {
-    auto o = std::make_shared<AllowOptions>();
+    auto o = std::make_shared<PurchaseOptions>();
     CLI::App* c = group.add_subcommand("allow", "Load a signed purchase record into the registrar's allow-list");
-    c->add_option("--purchase", o->purchase, "Purchase record from 'iotonb supply-chain purchase'; - for stdin")
-        ->required()
-        ->type_name("FILE");
-    c->add_option("--manufacturer-trust", o->manufacturer_trust,
-                  "CA certificate(s) the record's signer must chain to (default: manufacturer-trust of --config)")
-        ->type_name("FILE");
-    auto* cfg = c->add_option("--config", o->config, "The registrar's registrar.yaml: its store (and manufacturer-trust)")
-                    ->type_name("FILE");
-    auto* st = c->add_option("--store", o->store, "The registrar store (SQLite) directly")->type_name("FILE");
-    cfg->excludes(st);
-    c->add_option("--at", o->at, "Verification time (RFC 3339; default now)")->type_name("TIME");
-    add_format(*c, o->format, {"text", "json"});
+    add_purchase_options(*c, *o, "The registrar's registrar.yaml: its store (and manufacturer-trust)",
+                         "The registrar store (SQLite) directly");
     c->footer("The signature and the signer's chain are verified before anything is stored; all devices are\n"
               "stored in one transaction (a serial already listed takes the newer record's entry).\n"
               "--format json prints {purchase,owner,manufacturer,devices,added,store}.\n"

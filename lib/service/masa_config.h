@@ -13,31 +13,21 @@
 //   limits:          {max-body: 262144, read-timeout-ms: 5000, threads: 64}
 //
 // Relative paths are relative to the configuration file's folder. Unknown keys are refused
-// with their line, so a typo never silently leaves a default in place.
+// with their line, so a typo never silently leaves a default in place (service_config.h).
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "artifact/signed_voucher.h"
-#include "core/ossl.h"
 #include "core/result.h"
-#include "pki/signer.h"
+#include "service/service_config.h"
 
 namespace iotonb::service {
 
-struct Identity {
-  std::string cert;                // PEM or DER file
-  std::string key;                 // key reference (pki::open_signer)
-  std::vector<std::string> chain;  // intermediates (PEM bundles)
-  std::string password_file;       // for an encrypted key; "" = none
-};
-
 struct MasaConfig {
-  std::string address = "127.0.0.1";
-  int port = 9443;
+  ServerConfig server{9443};  // listen, limits
   Identity tls;
   Identity voucher_signer;
   std::vector<std::string> manufacturer_trust;
@@ -46,25 +36,9 @@ struct MasaConfig {
                                               artifact::VoucherForm::jws};
   std::int64_t nonceless_validity = 14 * 24 * 3600;  // seconds
   std::size_t audit_log_limit = 1000;
-  std::size_t max_body = 256 * 1024;
-  int read_timeout_ms = 5000;
-  std::size_t threads = 64;
 };
 
 // Reads and checks masa.yaml. Input errors name the file, line and key.
 Result<MasaConfig> load_masa_config(const std::string& path);
-
-// An identity's certificate, chain and key, opened.
-struct OpenedIdentity {
-  core::X509Ptr cert;
-  std::vector<core::X509Ptr> chain;
-  std::unique_ptr<pki::Signer> signer;
-
-  std::vector<const X509*> chain_view() const;
-};
-
-// Opens an identity (reading its password file) and checks that the key matches the
-// certificate; `what` names it in errors ("voucher-signer").
-Result<OpenedIdentity> open_identity(const Identity& identity, const std::string& what);
 
 }  // namespace iotonb::service

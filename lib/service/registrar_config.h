@@ -16,7 +16,7 @@
 //   limits:             {max-body: 262144, read-timeout-ms: 5000, threads: 64}
 //
 // Relative paths are relative to the configuration file's folder; unknown keys are refused
-// with their line.
+// with their line (service_config.h).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "service/masa_config.h"  // Identity, OpenedIdentity, open_identity
+#include "service/service_config.h"
 
 namespace iotonb::service {
 
@@ -35,8 +35,7 @@ struct NetworkProfile {
 };
 
 struct RegistrarConfig {
-  std::string address = "127.0.0.1";
-  int port = 8443;
+  ServerConfig server{8443};  // listen, limits
   Identity tls;
   Identity domain_ca;
   std::vector<std::string> manufacturer_trust;
@@ -45,9 +44,6 @@ struct RegistrarConfig {
   std::string store = "registrar.sqlite";
   NetworkProfile network;
   std::int64_t ldevid_validity = 365 * 24 * 3600;  // seconds
-  std::size_t max_body = 256 * 1024;
-  int read_timeout_ms = 5000;
-  std::size_t threads = 64;
 };
 
 // Reads and checks registrar.yaml. Input errors name the file, line and key.

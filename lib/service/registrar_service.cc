@@ -11,15 +11,10 @@
 #include "pki/oids.h"
 #include "pki/verify.h"
 #include "protocol/brski/authorization.h"
+#include "service/service_server.h"
 
 namespace iotonb::service {
 namespace {
-
-std::vector<const X509*> raw(const std::vector<core::X509Ptr>& certs) {
-  std::vector<const X509*> out;
-  for (const auto& c : certs) out.push_back(c.get());
-  return out;
-}
 
 net::Response to_response(protocol::Answer answer) {
   net::Response r;
@@ -28,16 +23,6 @@ net::Response to_response(protocol::Answer answer) {
   r.body = std::move(answer.body);
   r.headers = std::move(answer.headers);
   return r;
-}
-
-Result<std::vector<core::X509Ptr>> read_all(const std::vector<std::string>& files, const std::string& what) {
-  std::vector<core::X509Ptr> out;
-  for (const auto& f : files) {
-    auto certs = pki::read_certificates(f);
-    if (!certs) return certs.error().context(what);
-    for (auto& c : *certs) out.push_back(std::move(c));
-  }
-  return out;
 }
 
 // "https://host:port/.well-known/brski" -> {"https://host:port", "/.well-known/brski"}.
@@ -125,45 +110,34 @@ Result<std::unique_ptr<RegistrarService>> RegistrarService::create(const Registr
     s->domain_ca_.chain = std::move(ca.chain);
   }
   if (config.manufacturer_trust.empty()) return usage_error("manufacturer-trust: no CA certificate given");
-  IOTONB_ASSIGN_OR_RETURN(s->manufacturer_trust_, read_all(config.manufacturer_trust, "manufacturer-trust"));
+  IOTONB_ASSIGN_OR_RETURN(s->manufacturer_trust_, read_certificate_files(config.manufacturer_trust, "manufacturer-trust"));
   if (config.masa_trust.empty()) return usage_error("masa.trust is missing: the CA certificate(s) the MASA's TLS server chains to");
-  IOTONB_ASSIGN_OR_RETURN(s->masa_trust_, read_all(config.masa_trust, "masa.trust"));
+  IOTONB_ASSIGN_OR_RETURN(s->masa_trust_, read_certificate_files(config.masa_trust, "masa.trust"));
   {
     auto store = store::RegistrarStore::open(config.store);
     if (!store) return store.error().context("store");
     s->store_ = std::move(store).value();
   }
-  s->masa_ = std::make_unique<MasaPool>(raw(s->masa_trust_), s->tls_.cert.get(), s->tls_.chain_view(), s->tls_.signer->key());
+  s->masa_ = std::make_unique<MasaPool>(certificate_views(s->masa_trust_), s->tls_.cert.get(), s->tls_.chain_view(),
+                                        s->tls_.signer->key());
 
   protocol::brski::RegistrarSettings rs;
   rs.tls_certificate = s->tls_.cert.get();
   rs.tls_chain = s->tls_.chain_view();
   rs.signer = s->tls_.signer.get();
-  rs.manufacturer_trust = raw(s->manufacturer_trust_);
+  rs.manufacturer_trust = certificate_views(s->manufacturer_trust_);
   rs.masa_url = config.masa_url;
   s->registrar_ = std::make_unique<protocol::brski::Registrar>(std::move(rs), *s->store_, *s->masa_);
 
   protocol::est::EstSettings es;
   es.domain_ca = &s->domain_ca_;
-  es.manufacturer_trust = raw(s->manufacturer_trust_);
+  es.manufacturer_trust = certificate_views(s->manufacturer_trust_);
   es.ldevid_validity = config.ldevid_validity;
   s->est_ = std::make_unique<protocol::est::EstServer>(std::move(es), *s->store_);
 
-  net::TlsCredentials tls;
-  tls.certificate = s->tls_.cert.get();
-  tls.chain = s->tls_.chain_view();
-  tls.key = s->tls_.signer->key();
-  net::ServerOptions options;
-  options.address = config.address;
-  options.port = config.port;
-  options.max_body = config.max_body;
-  options.read_timeout_ms = config.read_timeout_ms;
-  options.write_timeout_ms = config.read_timeout_ms;
-  options.threads = config.threads;
-  IOTONB_ASSIGN_OR_RETURN(s->server_, net::HttpsServer::create(tls, options));
-  RegistrarService* self = s.get();
+  IOTONB_ASSIGN_OR_RETURN(s->server_, create_server(s->tls_, config.server));
   auto add = [&](const char* method, const char* path, net::Response (RegistrarService::*handler)(const net::Request&)) {
-    s->server_->route(method, path, [self, handler](const net::Request& r) { return (self->*handler)(r); });
+    add_route(*s->server_, method, path, s.get(), handler);
   };
   add("POST", protocol::brski::kRequestVoucherPath, &RegistrarService::request_voucher);
   add("POST", protocol::brski::kVoucherStatusPath, &RegistrarService::voucher_status);
@@ -185,11 +159,7 @@ int RegistrarService::port() const { return server_->port(); }
 void RegistrarService::stop() { server_->stop(); }
 void RegistrarService::wait() { server_->wait(); }
 
-std::string RegistrarService::url() const {
-  std::string host = config_.address;
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";  // IPv6 literal
-  return "https://" + host + ":" + std::to_string(port());
-}
+std::string RegistrarService::url() const { return https_url(config_.server.address, port()); }
 
 namespace {
 
@@ -198,7 +168,7 @@ protocol::brski::BrskiRequest brski_request(const net::Request& r) {
   b.content_type = r.content_type;
   b.accept = r.header("Accept");
   b.body = r.body;
-  b.peer_certificates = raw(r.peer_certificates);
+  b.peer_certificates = certificate_views(r.peer_certificates);
   return b;
 }
 
@@ -206,7 +176,7 @@ protocol::est::EstRequest est_request(const net::Request& r) {
   protocol::est::EstRequest e;
   e.content_type = r.content_type;
   e.body = r.body;
-  e.peer_certificates = raw(r.peer_certificates);
+  e.peer_certificates = certificate_views(r.peer_certificates);
   return e;
 }
 
@@ -229,11 +199,11 @@ net::Response RegistrarService::network_profile(const net::Request& r) {
   // An enrolled device asks with its LDevID, or with its IDevID on the connection it has
   // just enrolled over (so a session needs one handshake, not two).
   const core::UnixTime now = core::now();
-  auto peers = raw(r.peer_certificates);
+  auto peers = certificate_views(r.peer_certificates);
   protocol::brski::AuthorizedPeer peer;
   auto refusal = protocol::brski::authorize_ldevid(peers, est_->domain_trust(), *store_, now, peer);
   if (refusal && refusal->status == 403 &&
-      !protocol::brski::authorize_idevid(peers, raw(manufacturer_trust_), *store_, now, true, peer)) {
+      !protocol::brski::authorize_idevid(peers, certificate_views(manufacturer_trust_), *store_, now, true, peer)) {
     auto device = store_->device(peer.serial);
     if (device && *device && (*device)->status == store::DeviceStatus::enrolled) {
       refusal.reset();

@@ -16,33 +16,12 @@ CREATE TABLE IF NOT EXISTS issued (
 PRAGMA user_version = 1;
 )sql";
 
-// Creates the schema in a new file; an existing ledger is only read here, so opening a
-// second connection (a progress monitor, the batch's reader) never waits for the writer.
-Status ensure_schema(Database& db) {
-  IOTONB_ASSIGN_OR_RETURN(Statement version, db.prepare("PRAGMA user_version"));
-  IOTONB_ASSIGN_OR_RETURN(bool has_row, version.step());
-  const auto found = has_row ? version.column_int(0) : 0;
-  version.reset();  // ends its read transaction before we may start a write one
-  if (found == kSchemaVersion) return {};
-  if (found > kSchemaVersion)
-    return input_error(db.path() + ": ledger schema version " + std::to_string(found) +
-                       " is newer than this iotonb understands (" + std::to_string(kSchemaVersion) + ")");
-  IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db));
-  IOTONB_RETURN_IF_ERROR(db.exec(kSchema));
-  return tx.commit();
-}
-
 constexpr const char* kColumns = "device_serial, cert_serial_hex, fingerprint_sha256, device_dir, issued_at";
 
 }  // namespace
 
 Result<IssuanceLedger> IssuanceLedger::open(const std::string& path, const LedgerOptions& options) {
-  IOTONB_ASSIGN_OR_RETURN(Database db, Database::open(path));
-  // WAL lets the batch's reader thread look devices up on its own connection while the
-  // writer appends; NORMAL syncs only at checkpoints, which is safe against process crashes
-  // (the WAL is in the OS's hands once written) and loses at most the last commits on power loss.
-  IOTONB_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
-  IOTONB_RETURN_IF_ERROR(ensure_schema(db));
+  IOTONB_ASSIGN_OR_RETURN(Database db, Database::open_store(path, {kSchemaVersion, kSchema, "ledger"}));
   IssuanceLedger ledger(std::move(db), options);
   if (ledger.options_.commit_every == 0) ledger.options_.commit_every = 1;
   IOTONB_RETURN_IF_ERROR(ledger.prepare_statements());
@@ -66,24 +45,16 @@ IssuanceLedger::~IssuanceLedger() {
 
 Result<std::optional<IssuanceRecord>> IssuanceLedger::find(Statement& query, std::string_view key) {
   IOTONB_RETURN_IF_ERROR(query.bind(1, key));
-  auto row = query.step();
-  if (!row) {
-    query.reset();
-    return std::move(row).error();
-  }
-  std::optional<IssuanceRecord> out;
-  if (*row) {
+  return first_row<IssuanceRecord>(query, [](const Statement& row) {
     IssuanceRecord r;
-    r.device_serial = query.column_text(0);
-    r.cert_serial_hex = query.column_text(1);
-    r.fingerprint_sha256 = query.column_text(2);
-    r.device_dir = query.column_text(3);
-    auto t = core::parse_time(query.column_text(4));
+    r.device_serial = row.column_text(0);
+    r.cert_serial_hex = row.column_text(1);
+    r.fingerprint_sha256 = row.column_text(2);
+    r.device_dir = row.column_text(3);
+    auto t = core::parse_time(row.column_text(4));
     r.issued_at = t ? *t : 0;
-    out = std::move(r);
-  }
-  query.reset();
-  return out;
+    return r;
+  });
 }
 
 Result<bool> IssuanceLedger::has_device(std::string_view device_serial) {

@@ -30,20 +30,6 @@ CREATE INDEX IF NOT EXISTS audit_by_serial ON audit (serial, id);
 PRAGMA user_version = 1;
 )sql";
 
-Status ensure_schema(Database& db) {
-  IOTONB_ASSIGN_OR_RETURN(Statement version, db.prepare("PRAGMA user_version"));
-  IOTONB_ASSIGN_OR_RETURN(bool has_row, version.step());
-  const auto found = has_row ? version.column_int(0) : 0;
-  version.reset();
-  if (found == kSchemaVersion) return {};
-  if (found > kSchemaVersion)
-    return input_error(db.path() + ": MASA store schema version " + std::to_string(found) +
-                       " is newer than this iotonb understands (" + std::to_string(kSchemaVersion) + ")");
-  IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db));
-  IOTONB_RETURN_IF_ERROR(db.exec(kSchema));
-  return tx.commit();
-}
-
 core::UnixTime time_or_zero(const std::string& text) {
   auto t = core::parse_time(text);
   return t ? *t : 0;
@@ -60,9 +46,7 @@ Status run(Statement& s) {
 }  // namespace
 
 Result<std::unique_ptr<MasaStore>> MasaStore::open(const std::string& path) {
-  IOTONB_ASSIGN_OR_RETURN(Database db, Database::open(path));
-  IOTONB_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
-  IOTONB_RETURN_IF_ERROR(ensure_schema(db));
+  IOTONB_ASSIGN_OR_RETURN(Database db, Database::open_store(path, {kSchemaVersion, kSchema, "MASA store"}));
   std::unique_ptr<MasaStore> store(new MasaStore(std::move(db)));
   IOTONB_RETURN_IF_ERROR(store->prepare_statements());
   return store;
@@ -88,29 +72,18 @@ Status MasaStore::prepare_statements() {
 
 Result<std::optional<OwnershipRecord>> MasaStore::find_locked(const std::string& serial) {
   IOTONB_RETURN_IF_ERROR(by_serial_.bind(1, serial));
-  auto row = by_serial_.step();
-  if (!row) {
-    by_serial_.reset();
-    return std::move(row).error();
-  }
-  std::optional<OwnershipRecord> out;
-  if (*row) {
+  return first_row<OwnershipRecord>(by_serial_, [&](const Statement& row) -> Result<OwnershipRecord> {
     OwnershipRecord r;
-    r.serial = by_serial_.column_text(0);
-    r.idevid_sha256 = by_serial_.column_text(1);
-    auto der = core::from_base64(by_serial_.column_text(2));
-    if (!der) {
-      by_serial_.reset();
-      return input_error(path() + ": ownership record of " + serial + ": domain_ca is not base64");
-    }
+    r.serial = row.column_text(0);
+    r.idevid_sha256 = row.column_text(1);
+    auto der = core::from_base64(row.column_text(2));
+    if (!der) return input_error(path() + ": ownership record of " + serial + ": domain_ca is not base64");
     r.domain_ca_der = std::move(der).value();
-    r.owner = by_serial_.column_text(3);
-    r.purchase_id = by_serial_.column_text(4);
-    r.claimed_at = time_or_zero(by_serial_.column_text(5));
-    out = std::move(r);
-  }
-  by_serial_.reset();
-  return out;
+    r.owner = row.column_text(3);
+    r.purchase_id = row.column_text(4);
+    r.claimed_at = time_or_zero(row.column_text(5));
+    return r;
+  });
 }
 
 Result<std::optional<OwnershipRecord>> MasaStore::find(const std::string& serial) {
@@ -141,14 +114,8 @@ Result<ClaimSummary> MasaStore::claim(const std::vector<OwnershipRecord>& record
 
 Result<std::size_t> MasaStore::ownership_count() {
   std::lock_guard lock(mutex_);
-  auto row = count_.step();
-  if (!row) {
-    count_.reset();
-    return std::move(row).error();
-  }
-  const auto n = count_.column_int(0);
-  count_.reset();
-  return static_cast<std::size_t>(n);
+  IOTONB_ASSIGN_OR_RETURN(auto n, first_row<std::int64_t>(count_, [](const Statement& row) { return row.column_int(0); }));
+  return static_cast<std::size_t>(n.value_or(0));
 }
 
 Status MasaStore::append_audit(const AuditEntry& e) {
@@ -165,13 +132,9 @@ Result<AuditLog> MasaStore::audit_log(const std::string& serial, std::size_t lim
   std::lock_guard lock(mutex_);
   AuditLog log;
   IOTONB_RETURN_IF_ERROR(audit_count_.bind(1, serial));
-  auto counted = audit_count_.step();
-  if (!counted) {
-    audit_count_.reset();
-    return std::move(counted).error();
-  }
-  log.total = static_cast<std::size_t>(audit_count_.column_int(0));
-  audit_count_.reset();
+  IOTONB_ASSIGN_OR_RETURN(auto total,
+                          first_row<std::int64_t>(audit_count_, [](const Statement& row) { return row.column_int(0); }));
+  log.total = static_cast<std::size_t>(total.value_or(0));
   IOTONB_RETURN_IF_ERROR(audit_by_serial_.bind(1, serial));
   IOTONB_RETURN_IF_ERROR(audit_by_serial_.bind(2, static_cast<std::int64_t>(limit)));
   while (true) {

@@ -68,20 +68,6 @@ LdevidStatus parse_ldevid_status(std::string_view name) {
   return LdevidStatus::active;
 }
 
-Status ensure_schema(Database& db) {
-  IOTONB_ASSIGN_OR_RETURN(Statement version, db.prepare("PRAGMA user_version"));
-  IOTONB_ASSIGN_OR_RETURN(bool has_row, version.step());
-  const auto found = has_row ? version.column_int(0) : 0;
-  version.reset();
-  if (found == kSchemaVersion) return {};
-  if (found > kSchemaVersion)
-    return input_error(db.path() + ": registrar store schema version " + std::to_string(found) +
-                       " is newer than this iotonb understands (" + std::to_string(kSchemaVersion) + ")");
-  IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db));
-  IOTONB_RETURN_IF_ERROR(db.exec(kSchema));
-  return tx.commit();
-}
-
 // Binds texts and integers in order (1-based), for the one-shot statements below.
 struct Arg {
   Arg(std::string_view t) : text(t), is_text(true) {}  // NOLINT
@@ -168,9 +154,7 @@ Result<DeviceStatus> parse_device_status(std::string_view name) {
 std::string_view ldevid_status_name(LdevidStatus status) { return kLdevidStatusNames[static_cast<std::size_t>(status)]; }
 
 Result<std::unique_ptr<RegistrarStore>> RegistrarStore::open(const std::string& path) {
-  IOTONB_ASSIGN_OR_RETURN(Database db, Database::open(path));
-  IOTONB_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
-  IOTONB_RETURN_IF_ERROR(ensure_schema(db));
+  IOTONB_ASSIGN_OR_RETURN(Database db, Database::open_store(path, {kSchemaVersion, kSchema, "registrar store"}));
   return std::unique_ptr<RegistrarStore>(new RegistrarStore(std::move(db)));
 }
 

@@ -81,6 +81,33 @@ Result<Database> Database::open(const std::string& path, int busy_timeout_ms) {
   return db;
 }
 
+namespace {
+
+// Creates the schema in a new file; an existing store is only read here, so opening a
+// second connection never waits for the writer.
+Status ensure_schema(Database& db, const StoreSchema& schema) {
+  IOTONB_ASSIGN_OR_RETURN(Statement version, db.prepare("PRAGMA user_version"));
+  IOTONB_ASSIGN_OR_RETURN(bool has_row, version.step());
+  const auto found = has_row ? version.column_int(0) : 0;
+  version.reset();  // ends its read transaction before we may start a write one
+  if (found == schema.version) return {};
+  if (found > schema.version)
+    return input_error(db.path() + ": " + schema.name + " schema version " + std::to_string(found) +
+                       " is newer than this iotonb understands (" + std::to_string(schema.version) + ")");
+  IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db));
+  IOTONB_RETURN_IF_ERROR(db.exec(schema.sql));
+  return tx.commit();
+}
+
+}  // namespace
+
+Result<Database> Database::open_store(const std::string& path, const StoreSchema& schema) {
+  IOTONB_ASSIGN_OR_RETURN(Database db, open(path));
+  IOTONB_RETURN_IF_ERROR(db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
+  IOTONB_RETURN_IF_ERROR(ensure_schema(db, schema));
+  return db;
+}
+
 Status Database::exec(const std::string& sql) {
   char* message = nullptr;
   if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {

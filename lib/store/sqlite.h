@@ -1,13 +1,15 @@
 // A small RAII layer over the SQLite C API for iotonb's stores (issuance ledger, batch-mint
-// progress, later the MASA and registrar records): a connection, prepared statements with
+// progress, the MASA and registrar stores): a connection, prepared statements with
 // bind/step/reset, and a transaction guard. Every error comes back as a Result/Status naming
 // the database file, so callers never see an SQLite return code.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/result.h"
 
@@ -51,6 +53,32 @@ class Statement {
   bool constraint_violation_ = false;
 };
 
+// Steps `query` (its parameters bound) and reads its first row, when it has one, with
+// read_row(const Statement&) returning T or Result<T>. The statement is reset on every path,
+// so a statement kept for reuse is always ready for its next bind.
+template <class T, class ReadRow>
+Result<std::optional<T>> first_row(Statement& query, ReadRow read_row) {
+  auto row = query.step();
+  if (!row || !*row) {
+    query.reset();
+    if (!row) return std::move(row).error();
+    return std::optional<T>();
+  }
+  Result<T> value = read_row(static_cast<const Statement&>(query));
+  query.reset();
+  if (!value) return std::move(value).error();
+  return std::optional<T>(std::move(value).value());
+}
+
+// The layout a store keeps in its file: `sql` creates it in a new file (idempotent DDL that
+// ends with `PRAGMA user_version = version`); user_version tells a later release which layout
+// it is looking at. A file with a newer version is refused, naming the store by `name`.
+struct StoreSchema {
+  int version;
+  const char* sql;
+  const char* name;  // "MASA store", "ledger": used in messages
+};
+
 // One connection. Statements prepared from it must be destroyed before it (declare them after
 // the Database member in a class, so they die first).
 class Database {
@@ -58,6 +86,13 @@ class Database {
   // Opens (creating when missing) the database file; busy_timeout_ms lets a second connection
   // in this or another process wait for a writer instead of failing at once.
   static Result<Database> open(const std::string& path, int busy_timeout_ms = 5000);
+
+  // Opens a store's file in WAL mode and makes sure it holds `schema` (see StoreSchema).
+  // WAL lets readers on other connections (a monitor, the batch's reader thread, the
+  // operator's CLI next to a running service) proceed while one writer appends; NORMAL syncs
+  // only at checkpoints, which is safe against process crashes (the WAL is in the OS's hands
+  // once written) and loses at most the last commits on power loss.
+  static Result<Database> open_store(const std::string& path, const StoreSchema& schema);
 
   Database(Database&&) noexcept = default;
   Database& operator=(Database&&) noexcept = default;

@@ -34,8 +34,6 @@ constexpr const char* kRequestVoucher = "/.well-known/brski/requestvoucher";
 constexpr const char* kSimpleEnroll = "/.well-known/est/simpleenroll";
 constexpr const char* kCms = "application/voucher-cms+json";
 
-std::string read_file(const std::string& path) { return read_text(path); }
-
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class Onboarding : public ::testing::Test {
@@ -315,7 +313,7 @@ class RogueRegistrar {
   using Intercept = std::function<net::Response(const net::Request&, int, const std::function<net::Response()>&)>;
 
   RogueRegistrar(OnboardingWorld& world, const X509* tls_cert, EVP_PKEY* tls_key, Intercept intercept)
-      : world_(world), intercept_(std::move(intercept)) {
+      : intercept_(std::move(intercept)) {
     server_ = must(net::HttpsServer::create({tls_cert, {}, tls_key}, {}), "rogue server");
     auto& r = *world.registrar;
     add("POST", kRequestVoucher, [&r](const net::Request& q) { return r.request_voucher(q); });
@@ -340,7 +338,6 @@ class RogueRegistrar {
       return intercept_(q, call, [&] { return real(q); });
     });
   }
-  OnboardingWorld& world_;
   Intercept intercept_;
   std::mutex mutex_;
   std::map<std::string, int> calls_;  // per path, guarded by mutex_

@@ -23,24 +23,35 @@ std::optional<Answer> check_device_status(const store::DeviceRecord& d) {
   return std::nullopt;
 }
 
+// The TLS client's certificate (peer's first) verified to `trust` at `at`, the rest of peer as
+// intermediates; `kind` ("IDevID") and `what` ("an IDevID from a trusted manufacturer") word
+// the refusals.
+std::optional<Answer> verify_client(const std::vector<const X509*>& peer, const std::vector<const X509*>& trust,
+                                    core::UnixTime at, const std::string& kind, const std::string& what) {
+  if (peer.empty() || peer.front() == nullptr)
+    return Answer::refuse(401, "no client certificate: present the device's " + kind);
+  const X509* leaf = peer.front();
+  pki::ChainCheck check;
+  check.trust = trust;
+  check.untrusted.assign(peer.begin() + 1, peer.end());
+  check.at = at;
+  auto chain = pki::verify_chain(leaf, check);
+  if (!chain) {
+    return Answer::refuse(403, "client certificate " + pki::name_to_string(X509_get_subject_name(leaf)) + " is not " +
+                                   what + ": " + chain.error().message);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string certificate_sha256_hex(const X509* cert) { return core::to_hex(pki::certificate_fingerprint(cert, EVP_sha256())); }
 
 std::optional<Answer> authorize_idevid(const std::vector<const X509*>& peer, const std::vector<const X509*>& manufacturer_trust,
                                        store::RegistrarStore& store, core::UnixTime at, bool need_device, AuthorizedPeer& out) {
-  if (peer.empty() || peer.front() == nullptr)
-    return Answer::refuse(401, "no client certificate: present the device's IDevID");
+  if (auto refusal = verify_client(peer, manufacturer_trust, at, "IDevID", "an IDevID from a trusted manufacturer"))
+    return refusal;
   const X509* leaf = peer.front();
-  pki::ChainCheck check;
-  check.trust = manufacturer_trust;
-  check.untrusted.assign(peer.begin() + 1, peer.end());
-  check.at = at;
-  auto chain = pki::verify_chain(leaf, check);
-  if (!chain) {
-    return Answer::refuse(403, "client certificate " + pki::name_to_string(X509_get_subject_name(leaf)) +
-                                   " is not an IDevID from a trusted manufacturer: " + chain.error().message);
-  }
   auto serial = artifact::idevid_serial_number(leaf);
   if (!serial || serial->empty()) return Answer::refuse(403, "the IDevID has no subject serialNumber");
   out.certificate = share(leaf);
@@ -58,18 +69,8 @@ std::optional<Answer> authorize_idevid(const std::vector<const X509*>& peer, con
 
 std::optional<Answer> authorize_ldevid(const std::vector<const X509*>& peer, const std::vector<const X509*>& domain_trust,
                                        store::RegistrarStore& store, core::UnixTime at, AuthorizedPeer& out) {
-  if (peer.empty() || peer.front() == nullptr)
-    return Answer::refuse(401, "no client certificate: present the device's LDevID");
+  if (auto refusal = verify_client(peer, domain_trust, at, "LDevID", "an LDevID of this domain")) return refusal;
   const X509* leaf = peer.front();
-  pki::ChainCheck check;
-  check.trust = domain_trust;
-  check.untrusted.assign(peer.begin() + 1, peer.end());
-  check.at = at;
-  auto chain = pki::verify_chain(leaf, check);
-  if (!chain) {
-    return Answer::refuse(403, "client certificate " + pki::name_to_string(X509_get_subject_name(leaf)) +
-                                   " is not an LDevID of this domain: " + chain.error().message);
-  }
   out.certificate = share(leaf);
   out.sha256 = certificate_sha256_hex(leaf);
   auto ldevid = store.ldevid_by_sha256(out.sha256);
