@@ -182,8 +182,10 @@ void define_registrar(CLI::App& group, Context& ctx) {
     auto o = std::make_shared<ServeOptions>();
     CLI::App* s = group.add_subcommand(
         "serve", "Run the registrar: BRSKI requestvoucher/voucher_status/enrollstatus and EST over HTTPS");
+    // Its own variable: IOTONB_CONFIG names the global file of option defaults.
     s->add_option("--config", o->config, "The registrar's registrar.yaml (see examples/onboarding/registrar.yaml)")
         ->required()
+        ->envname("IOTONB_REGISTRAR_CONFIG")
         ->type_name("FILE");
     add_format(*s, o->format, {"text", "json"});
     s->footer("Prints one line when listening: 'registrar listening on https://ADDR:PORT', or with --format json\n"
@@ -200,7 +202,8 @@ void define_registrar(CLI::App& group, Context& ctx) {
     auto o = std::make_shared<PurchaseOptions>();
     CLI::App* c = group.add_subcommand("allow", "Load a signed purchase record into the registrar's allow-list");
     add_purchase_options(*c, *o, "The registrar's registrar.yaml: its store (and manufacturer-trust)",
-                         "The registrar store (SQLite) directly");
+                         "The registrar store (SQLite) directly")
+        ->envname("IOTONB_REGISTRAR_CONFIG");
     c->footer("The signature and the signer's chain are verified before anything is stored; all devices are\n"
               "stored in one transaction (a serial already listed takes the newer record's entry).\n"
               "--format json prints {purchase,owner,manufacturer,devices,added,store}.\n"
@@ -215,7 +218,9 @@ void define_registrar(CLI::App& group, Context& ctx) {
         ->check(CLI::IsMember({"list", "show", "revoke", "quarantine"}))
         ->type_name("ACTION");
     d->add_option("serial", o->serial, "The device serial number (show, revoke, quarantine)")->type_name("SERIAL");
-    auto* cfg = d->add_option("--config", o->config, "The registrar's registrar.yaml (its store)")->type_name("FILE");
+    auto* cfg = d->add_option("--config", o->config, "The registrar's registrar.yaml (its store)")
+                    ->envname("IOTONB_REGISTRAR_CONFIG")
+                    ->type_name("FILE");
     auto* st = d->add_option("--store", o->store, "The registrar store (SQLite) directly")->type_name("FILE");
     cfg->excludes(st);
     d->add_option("--reason", o->reason, "Why (revoke, quarantine); kept in the device's audit trail")->type_name("TEXT");
