@@ -15,6 +15,7 @@
 #include "pki/certificate.h"
 #include "pki/name.h"
 #include "protocol/device_state.h"
+#include "service/service_server.h"
 
 namespace iotonb::service {
 namespace {
@@ -55,12 +56,6 @@ std::string peer_text(const std::string& body) {
 core::X509Ptr up_ref(const X509* cert) {
   X509_up_ref(const_cast<X509*>(cert));
   return core::X509Ptr(const_cast<X509*>(cert));
-}
-
-std::vector<const X509*> raw(const std::vector<core::X509Ptr>& certs) {
-  std::vector<const X509*> out;
-  for (const auto& c : certs) out.push_back(c.get());
-  return out;
 }
 
 std::string certs_pem(const std::vector<core::X509Ptr>& certs) {
@@ -116,6 +111,15 @@ class Session {
     if (!r) warnings.push_back(std::string(path) + ": " + r.error().message);
     else if (r->status / 100 != 2) warnings.push_back(std::string(path) + ": HTTP " + std::to_string(r->status) + ": " + peer_text(r->body));
     end(r ? &*r : nullptr);
+  }
+
+  // A failed check: recorded, reported to the registrar as status false (RFC 8995 5.7,
+  // 5.9.4) before the pledge walks away, and returned.
+  Error abandon(net::HttpsClient& client, const char* path, Error e, const net::ClientResponse* response = nullptr) {
+    Error failed = fail(std::move(e), response);
+    std::vector<std::string> ignored;
+    report(client, path, brski::status_report(false, failed.message), ignored);
+    return failed;
   }
 
   net::ClientOptions client_options(const std::string& url) const {
@@ -214,7 +218,7 @@ Result<EnrollResult> enroll(const EnrollOptions& o, EnrollTrace* trace) {
   result.serial = id.serial;
   result.registrar = o.registrar_url;
   result.state_dir = o.state_dir;
-  std::vector<const X509*> id_chain = raw(id.chain);
+  std::vector<const X509*> id_chain = certificate_views(id.chain);
 
   // Provisional TLS (RFC 8995 5.1). The first exchange fetches /cacerts (needed later) and
   // captures the registrar's certificate before the voucher request names it.
@@ -251,18 +255,13 @@ Result<EnrollResult> enroll(const EnrollOptions& o, EnrollTrace* trace) {
   s.begin("verify-voucher");
   std::vector<core::X509Ptr> tls_chain;
   for (const auto& c : provisional->server_certificates()) tls_chain.push_back(up_ref(c.get()));
-  auto abandon = [&](Error e) {
-    Error failed = s.fail(std::move(e));
-    std::vector<std::string> ignored;
-    s.report(*provisional, kVoucherStatus, brski::status_report(false, failed.message), ignored);
-    return failed;
-  };
+  auto abandon = [&](Error e) { return s.abandon(*provisional, kVoucherStatus, std::move(e)); };
   if (tls_chain.empty() || X509_cmp(tls_chain.front().get(), registrar_cert.get()) != 0)
     return abandon(verify_error("the registrar presented a different TLS certificate for the voucher request than the "
                                 "one named in proximity-registrar-cert"));
   auto voucher = brski::judge_voucher(as_bytes(voucher_response->body), *request, o.masa_trust, s.now());
   if (!voucher) return abandon(voucher.error());
-  auto anchor = brski::check_registrar_chain(raw(tls_chain), *voucher, s.now());
+  auto anchor = brski::check_registrar_chain(certificate_views(tls_chain), *voucher, s.now());
   if (!anchor) return abandon(anchor.error());
   auto cacerts = brski::parse_cacerts(cacerts_response->body);
   if (!cacerts) return abandon(cacerts.error());
@@ -291,13 +290,8 @@ Result<EnrollResult> enroll(const EnrollOptions& o, EnrollTrace* trace) {
   auto enroll_response = trusted->post(kSimpleEnroll, kPkcs10, ldevid_request->body, kCertsOnly);
   if (!enroll_response) return s.fail(enroll_response.error());
   if (enroll_response->status != 200) return s.refused("simpleenroll", *enroll_response);
-  auto ldevid = brski::accept_ldevid(enroll_response->body, *ldevid_request, raw(*cacerts), s.now());
-  if (!ldevid) {
-    Error failed = s.fail(ldevid.error(), &*enroll_response);
-    std::vector<std::string> ignored;
-    s.report(*trusted, kEnrollStatus, brski::status_report(false, failed.message), ignored);
-    return failed;
-  }
+  auto ldevid = brski::accept_ldevid(enroll_response->body, *ldevid_request, certificate_views(*cacerts), s.now());
+  if (!ldevid) return s.abandon(*trusted, kEnrollStatus, ldevid.error(), &*enroll_response);
   s.end(&*enroll_response);
   s.report(*trusted, kEnrollStatus, brski::status_report(true, "LDevID installed"), result.warnings);
   result.ldevid = brski::summarize_ldevid(ldevid->get());
@@ -402,9 +396,9 @@ Result<EnrollResult> renew(const EnrollOptions& o, EnrollTrace* trace) {
 
   net::ClientOptions co = s.client_options(result.registrar);
   co.trust_mode = net::ServerTrust::anchors;
-  co.trust = raw(anchors);
+  co.trust = certificate_views(anchors);
   co.client_certificate = stored->ldevid.get();
-  co.client_chain = raw(stored->ldevid_chain);
+  co.client_chain = certificate_views(stored->ldevid_chain);
   co.client_key = stored->ldevid_key.get();
   IOTONB_ASSIGN_OR_RETURN(auto client, net::HttpsClient::create(co));
 
@@ -414,13 +408,8 @@ Result<EnrollResult> renew(const EnrollOptions& o, EnrollTrace* trace) {
   auto r = client->post(kSimpleReenroll, kPkcs10, req->body, kCertsOnly);
   if (!r) return s.fail(r.error());
   if (r->status != 200) return s.refused("simplereenroll", *r);
-  auto ldevid = brski::accept_ldevid(r->body, *req, raw(stored->domain_ca), s.now());
-  if (!ldevid) {
-    Error failed = s.fail(ldevid.error(), &*r);
-    std::vector<std::string> ignored;
-    s.report(*client, kEnrollStatus, brski::status_report(false, failed.message), ignored);
-    return failed;
-  }
+  auto ldevid = brski::accept_ldevid(r->body, *req, certificate_views(stored->domain_ca), s.now());
+  if (!ldevid) return s.abandon(*client, kEnrollStatus, ldevid.error(), &*r);
   s.end(&*r);
   result.ldevid = brski::summarize_ldevid(ldevid->get());
   result.ldevid_key_type = std::string(pki::key_type_name(key_type));
