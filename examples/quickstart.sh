@@ -25,9 +25,12 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
+# Line tables are all the debug information a failing test's backtrace needs, and full -g
+# costs a fifth of the compile time.
 build() {  # build DIR "TARGET..." [cmake options...]
   local dir=$1 targets=$2; shift 2
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" "$@" >/dev/null
   # shellcheck disable=SC2086  # several targets, one word each
   ninja -C "$dir" -j "$jobs" $targets
 }
@@ -43,9 +46,12 @@ case "$mode" in
     # The unit tests again, and a short run of every parser's libFuzzer target, from one
     # Clang 14 build with AddressSanitizer and UndefinedBehaviorSanitizer (IOTONB_FUZZ
     # instruments the whole tree with both; only the GoogleTest programs and the fuzz targets
-    # are built: the script tests need the whole tree and ran above).
+    # are built: the script tests need the whole tree and ran above). -O1 is what the
+    # sanitizers' documentation suggests, and compiles a quarter faster than -O2.
     build build-fuzz "unit_tests fuzz_targets" -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-      -DIOTONB_FUZZ=ON -DIOTONB_BUILD_BENCH=OFF
+      -DIOTONB_FUZZ=ON -DIOTONB_BUILD_BENCH=OFF \
+      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG"
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       ctest --test-dir build-fuzz --output-on-failure -j "$jobs" -L unit
     bash tests/fuzz/run_all.sh build-fuzz "${FUZZ_SECONDS:-10}"
