@@ -10,7 +10,7 @@
 #include "core/encoding.h"
 #include "core/json.h"
 #include "pki/certificate.h"
-#include "pki/certificate_cache.h"
+#include "pki/parse_cache.h"
 
 namespace iotonb::artifact {
 namespace {

@@ -207,11 +207,7 @@ void check_prior_signed(Report& r, const Voucher& outer) {
 
 bool VoucherVerification::ok() const { return first_failure() == nullptr; }
 
-const Check* VoucherVerification::first_failure() const {
-  for (const auto& c : checks)
-    if (c.result == CheckResult::fail) return &c;
-  return nullptr;
-}
+const Check* VoucherVerification::first_failure() const { return artifact::first_failure(checks); }
 
 bool nonce_matches(const std::string& sent, const LeafValue& received) {
   if (!received.text.empty() && received.text == sent) return true;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "artifact/check.h"
 #include "artifact/signed_voucher.h"
 #include "core/ossl.h"
 #include "core/result.h"
@@ -31,14 +32,6 @@ struct VoucherVerifyOptions {
   std::optional<std::string> nonce;         // the nonce as sent: hex, base64, base64url or text
   const X509* domain_cert = nullptr;        // the certificate the voucher must pin
   std::vector<const X509*> domain_chain;    // its intermediates, for a pinned CA
-};
-
-enum class CheckResult { pass, fail, skip };
-
-struct Check {
-  std::string name;  // "signature", "signer-chain", "nonce", ...
-  CheckResult result = CheckResult::skip;
-  std::string detail;
 };
 
 struct VoucherVerification {

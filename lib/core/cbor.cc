@@ -288,6 +288,12 @@ bool Value::operator==(const Value& other) const {
   return false;
 }
 
+Bytes array_head(std::uint64_t count) {
+  Bytes out;
+  append_head(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_array_start(count, b, n); });
+  return out;
+}
+
 Bytes encode(const Value& v) {
   Bytes out;
   encode_into(out, v);

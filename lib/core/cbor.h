@@ -95,9 +95,19 @@ Result<Value> decode(ByteView data, const Limits& limits = {});
 // Decodes the item at the front of data; returns it and the number of octets it took.
 Result<std::pair<Value, std::size_t>> decode_prefix(ByteView data, const Limits& limits = {});
 
+// The items of the array that fills data, each as the octets it had on the wire, for formats
+// that hash or sign one item of an array as it was sent (FDO: an ownership voucher's entries
+// are hashed into the next entry). Only the structure is checked here (heads, lengths,
+// nesting, the limits, nothing after the array); each item is for the caller to decode.
+Result<std::vector<ByteView>> array_items(ByteView data, const Limits& limits = {});
+
 // Preferred serialization (RFC 8949 4.1): shortest argument, definite lengths, floats in the
 // shortest of half/single/double that keeps the value; maps in their stored order.
 Bytes encode(const Value& v);
+
+// The head of an array of count items, for callers that append items already encoded (items
+// whose octets must stay as they were on the wire).
+Bytes array_head(std::uint64_t count);
 
 // Diagnostic notation (RFC 8949 8, with EDN's h'..' for byte strings): one line, or indented
 // two spaces per level when pretty.

@@ -316,3 +316,145 @@ Result<Value> decode(ByteView data, const Limits& limits) {
 }
 
 }  // namespace iotonb::core::cbor
+
+namespace iotonb::core::cbor {
+namespace {
+
+// Walks the structure of encoded items without building values: enough to find where each one
+// ends. Well-formedness beyond the structure (UTF-8, duplicate keys, simple values) is left to
+// decode(), which the caller runs on each item it keeps.
+class Skipper {
+ public:
+  Skipper(ByteView data, const Limits& limits) : data_(data), limits_(limits) {}
+
+  struct Head {
+    std::uint8_t major = 0;
+    std::uint64_t argument = 0;
+    bool indefinite = false;
+  };
+
+  Result<Head> head(std::size_t& offset) {
+    if (offset >= data_.size()) return input_error("CBOR: truncated: the input ends" + at(offset));
+    std::uint8_t initial = data_[offset];
+    Head h{static_cast<std::uint8_t>(initial >> 5), 0, false};
+    std::uint8_t info = initial & 0x1f;
+    std::size_t start = offset++;
+    if (info < 24) {
+      h.argument = info;
+    } else if (info <= 27) {
+      std::size_t n = std::size_t{1} << (info - 24);
+      if (data_.size() - offset < n) return input_error("CBOR: truncated: the input ends" + at(data_.size()));
+      for (std::size_t i = 0; i < n; ++i) h.argument = (h.argument << 8) | data_[offset + i];
+      offset += n;
+    } else if (info == 31 && (h.major >= 2 && h.major <= 5)) {
+      h.indefinite = true;
+    } else if (!(info == 31 && h.major == 7)) {
+      return input_error("CBOR: reserved initial byte " + hex_byte(initial) + at(start));
+    }
+    return h;
+  }
+
+  // Skips the item at offset; returns false (with offset at the break) for a break code.
+  Result<bool> skip(std::size_t& offset, std::size_t depth) {
+    if (++items_ > limits_.max_items) return input_error("CBOR: more than " + std::to_string(limits_.max_items) + " items");
+    std::size_t start = offset;
+    IOTONB_ASSIGN_OR_RETURN(Head h, head(offset));
+    switch (h.major) {
+      case 0:
+      case 1:
+        return true;
+      case 2:
+      case 3:
+        if (!h.indefinite) {
+          IOTONB_RETURN_IF_ERROR(consume(offset, h.argument));
+          return true;
+        }
+        while (true) {
+          std::size_t chunk_start = offset;
+          IOTONB_ASSIGN_OR_RETURN(Head c, head(offset));
+          if (c.major == 7 && data_[chunk_start] == 0xff) return true;
+          if (c.major != h.major || c.indefinite)
+            return input_error("CBOR: a string chunk of the wrong type" + at(chunk_start));
+          IOTONB_RETURN_IF_ERROR(consume(offset, c.argument));
+        }
+      case 4:
+      case 5: {
+        if (depth >= limits_.max_depth)
+          return input_error("CBOR: nesting deeper than " + std::to_string(limits_.max_depth) + at(start));
+        std::uint64_t per_entry = h.major == 5 ? 2 : 1;
+        if (h.indefinite) {
+          for (std::uint64_t n = 0;; ++n) {
+            IOTONB_ASSIGN_OR_RETURN(bool more, skip(offset, depth + 1));
+            if (!more) {
+              if (n % per_entry) return input_error("CBOR: a map without a value for its last key" + at(start));
+              ++offset;  // the break
+              return true;
+            }
+          }
+        }
+        if (h.argument > limits_.max_items) return input_error("CBOR: more than " + std::to_string(limits_.max_items) + " items");
+        for (std::uint64_t n = 0; n < h.argument * per_entry; ++n) {
+          IOTONB_ASSIGN_OR_RETURN(bool more, skip(offset, depth + 1));
+          if (!more) return input_error("CBOR: an unexpected break code" + at(offset));
+        }
+        return true;
+      }
+      case 6: {
+        if (depth >= limits_.max_depth)
+          return input_error("CBOR: nesting deeper than " + std::to_string(limits_.max_depth) + at(start));
+        IOTONB_ASSIGN_OR_RETURN(bool more, skip(offset, depth + 1));
+        if (!more) return input_error("CBOR: an unexpected break code" + at(offset));
+        return true;
+      }
+      default:  // 7: simple values, floats, break
+        if (data_[start] == 0xff) {
+          offset = start;
+          return false;
+        }
+        return true;
+    }
+  }
+
+ private:
+  Status consume(std::size_t& offset, std::uint64_t n) {
+    if (data_.size() - offset < n) return input_error("CBOR: truncated: the input ends" + at(data_.size()));
+    offset += static_cast<std::size_t>(n);
+    return ok_status();
+  }
+
+  ByteView data_;
+  const Limits& limits_;
+  std::size_t items_ = 0;
+};
+
+}  // namespace
+
+Result<std::vector<ByteView>> array_items(ByteView data, const Limits& limits) {
+  if (data.size() > limits.max_size)
+    return input_error("CBOR: input is " + std::to_string(data.size()) + " octets, more than the limit of " +
+                       std::to_string(limits.max_size));
+  Skipper skipper(data, limits);
+  std::size_t offset = 0;
+  IOTONB_ASSIGN_OR_RETURN(auto h, skipper.head(offset));
+  if (h.major != 4) return input_error("CBOR: expected an array at offset 0");
+  std::vector<ByteView> items;
+  for (std::uint64_t n = 0; h.indefinite || n < h.argument; ++n) {
+    if (n >= limits.max_items) return input_error("CBOR: more than " + std::to_string(limits.max_items) + " items");
+    std::size_t start = offset;
+    IOTONB_ASSIGN_OR_RETURN(bool more, skipper.skip(offset, 1));
+    if (!more) {
+      if (!h.indefinite) return input_error("CBOR: an unexpected break code" + at(offset));
+      ++offset;
+      break;
+    }
+    items.push_back(data.subspan(start, offset - start));
+  }
+  if (offset != data.size()) {
+    std::size_t extra = data.size() - offset;
+    return input_error("CBOR: " + std::to_string(extra) + (extra == 1 ? " trailing byte" : " trailing bytes") +
+                       " after the item" + at(offset));
+  }
+  return items;
+}
+
+}  // namespace iotonb::core::cbor
