@@ -13,7 +13,7 @@
 #include "core/der.h"
 #include "core/encoding.h"
 #include "envelope/cms_eddsa.h"
-#include "pki/certificate_cache.h"
+#include "pki/parse_cache.h"
 #include "pki/key.h"
 #include "pki/name.h"
 #include "pki/verify.h"
