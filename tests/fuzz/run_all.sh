@@ -20,6 +20,7 @@ seeds_for() {  # the vector folders that hold inputs of this target's kind
     cbor | cose | voucher) echo "$vectors/brski/cbrski-cose $vectors/eat" ;;
     cms | voucher_json | jose | est_codec | purchase_record | status_telemetry) echo "$vectors/brski/rfc8995" ;;
     certificate | pem | der | key | csr) echo "$vectors/brski/rfc8995" ;;
+    ownership_voucher) echo "$vectors/fdo/go-fdo $vectors/fdo/fdo-rs/v101 $vectors/fdo/fdo-rs/v100" ;;
     *) ;;
   esac
   # Inputs no public vector has (an EST body, a purchase record's JSON), kept in the tree.
