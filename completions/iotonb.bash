@@ -5,7 +5,7 @@
 _iotonb_subcommands()
 {
     case $1 in
-        '') echo 'ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' ;;
+        '') echo 'ca idevid cert csr key voucher ownership supply-chain masa registrar enroll device inspect help' ;;
         'ca') echo 'create' ;;
         'idevid') echo 'mint' ;;
         'cert') echo 'inspect verify' ;;
@@ -13,6 +13,8 @@ _iotonb_subcommands()
         'key') echo 'generate public' ;;
         'voucher') echo 'create sign verify inspect request' ;;
         'voucher request') echo 'create sign verify inspect' ;;
+        'ownership') echo 'voucher transfer verify inspect prove check' ;;
+        'ownership voucher') echo 'create' ;;
         'supply-chain') echo 'purchase' ;;
         'masa') echo 'serve claim' ;;
         'registrar') echo 'serve allow devices' ;;
@@ -185,6 +187,46 @@ _iotonb()
         'voucher request verify:--nonce') :; return ;;
         'voucher request verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'voucher request inspect:--format') COMPREPLY=($(compgen -W 'text json diag' -- "$cur")); return ;;
+        'ownership voucher create:--manufacturer-key') _iotonb_files; return ;;
+        'ownership voucher create:--key-password-file') _iotonb_files; return ;;
+        'ownership voucher create:--manufacturer-cert') _iotonb_files; return ;;
+        'ownership voucher create:--key-encoding') COMPREPLY=($(compgen -W 'x509 x5chain cosekey' -- "$cur")); return ;;
+        'ownership voucher create:--idevid') _iotonb_dirs; return ;;
+        'ownership voucher create:--device-chain') _iotonb_files; return ;;
+        'ownership voucher create:--device-info') :; return ;;
+        'ownership voucher create:--guid') :; return ;;
+        'ownership voucher create:--rv') :; return ;;
+        'ownership voucher create:-o'|'ownership voucher create:--out') _iotonb_files; return ;;
+        'ownership voucher create:--credential-out') _iotonb_files; return ;;
+        'ownership voucher create:--batch') _iotonb_dirs; return ;;
+        'ownership voucher create:--out-dir') _iotonb_dirs; return ;;
+        'ownership voucher create:-j'|'ownership voucher create:--jobs') :; return ;;
+        'ownership transfer:--owner-key') _iotonb_files; return ;;
+        'ownership transfer:--key-password-file') _iotonb_files; return ;;
+        'ownership transfer:--to') _iotonb_files; return ;;
+        'ownership transfer:--key-encoding') COMPREPLY=($(compgen -W 'x509 x5chain cosekey' -- "$cur")); return ;;
+        'ownership transfer:--extra') _iotonb_files; return ;;
+        'ownership transfer:-o'|'ownership transfer:--out') _iotonb_files; return ;;
+        'ownership transfer:--batch') _iotonb_dirs; return ;;
+        'ownership transfer:--out-dir') _iotonb_dirs; return ;;
+        'ownership transfer:-j'|'ownership transfer:--jobs') :; return ;;
+        'ownership verify:--device-credential') _iotonb_files; return ;;
+        'ownership verify:--hmac-secret-file') _iotonb_files; return ;;
+        'ownership verify:--manufacturer') _iotonb_files; return ;;
+        'ownership verify:--owner') _iotonb_files; return ;;
+        'ownership verify:--at') :; return ;;
+        'ownership verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'ownership inspect:--format') COMPREPLY=($(compgen -W 'text json diag' -- "$cur")); return ;;
+        'ownership prove:--voucher') _iotonb_files; return ;;
+        'ownership prove:--owner-key') _iotonb_files; return ;;
+        'ownership prove:--key-password-file') _iotonb_files; return ;;
+        'ownership prove:--nonce') :; return ;;
+        'ownership prove:-o'|'ownership prove:--out') _iotonb_files; return ;;
+        'ownership check:--device-credential') _iotonb_files; return ;;
+        'ownership check:--voucher') _iotonb_files; return ;;
+        'ownership check:--proof') _iotonb_files; return ;;
+        'ownership check:--nonce') :; return ;;
+        'ownership check:--at') :; return ;;
         'supply-chain purchase:--manufacturer-key') _iotonb_files; return ;;
         'supply-chain purchase:--key-password-file') _iotonb_files; return ;;
         'supply-chain purchase:--manufacturer-cert') _iotonb_files; return ;;
@@ -243,7 +285,7 @@ _iotonb()
     local words= opts= args=
     case $cmd in
         '')
-            words='ca idevid cert csr key voucher supply-chain masa registrar enroll device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
+            words='ca idevid cert csr key voucher ownership supply-chain masa registrar enroll device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
         'ca')
             words='create' opts='-h --help --help-all' args= ;;
         'ca create')
@@ -288,6 +330,22 @@ _iotonb()
             words='' opts='-h --help --help-all --trust --untrusted --at --serial --nonce --format' args=files ;;
         'voucher request inspect')
             words='' opts='-h --help --help-all --format' args=files ;;
+        'ownership')
+            words='voucher transfer verify inspect prove check' opts='-h --help --help-all' args= ;;
+        'ownership voucher')
+            words='create' opts='-h --help --help-all' args= ;;
+        'ownership voucher create')
+            words='' opts='-h --help --help-all --manufacturer-key --key-password-file --manufacturer-cert --key-encoding --idevid --device-chain --device-info --guid --rv -o --out --credential-out --force --batch --out-dir -j --jobs' args= ;;
+        'ownership transfer')
+            words='' opts='-h --help --help-all --owner-key --key-password-file --to --key-encoding --extra -o --out --force --batch --out-dir -j --jobs' args=files ;;
+        'ownership verify')
+            words='' opts='-h --help --help-all --device-credential --hmac-secret-file --manufacturer --owner --at --format' args=files ;;
+        'ownership inspect')
+            words='' opts='-h --help --help-all --format' args=files ;;
+        'ownership prove')
+            words='' opts='-h --help --help-all --voucher --owner-key --key-password-file --nonce -o --out --force' args= ;;
+        'ownership check')
+            words='' opts='-h --help --help-all --device-credential --voucher --proof --nonce --at' args= ;;
         'supply-chain')
             words='purchase' opts='-h --help --help-all' args= ;;
         'supply-chain purchase')

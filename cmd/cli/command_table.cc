@@ -38,6 +38,23 @@ const std::vector<CommandGroup>& command_groups() {
        "or JWS envelope, or SID-keyed CBOR in a COSE_Sign1 (constrained BRSKI). 'verify' checks the "
        "signature, the signer's chain at an explicit time, expiry, serial number, nonce and pinned domain.",
        groups::define_voucher},
+      {"ownership", "Make, transfer, verify and prove FDO ownership vouchers and device credentials",
+       "FIDO Device Onboard 1.1 ownership vouchers (protocol version 101): the manufacturer makes one per device with "
+       "'voucher create' (the header names the device by GUID and DeviceInfo, where it looks for its owner and the "
+       "manufacturer's key, sealed by an HMAC whose secret only the device credential holds), each sale extends it "
+       "with 'transfer' (an entry signed by the current owner naming the next), and 'verify' checks every link as an "
+       "owner or the device would. 'prove' signs a device's nonce with the current owner's key and 'check' accepts "
+       "that proof only with the device's credential. Vouchers are PEM \"OWNERSHIP VOUCHER\" (several per file) or "
+       "raw CBOR; FDO 1.0 vouchers are refused. iotonb signs with SECP256R1 and SECP384R1 keys; RSA keys (RSAPKCS, "
+       "RSAPSS, RSA2048RESTR) are verified, and can be a manufacturer key, but cannot extend or prove.\n"
+       "Example, from the factory to the device:\n"
+       "  iotonb ownership voucher create --manufacturer-key mfg.crt --idevid devices/SN-1 --rv https://rv.example.com \\\n"
+       "      -o SN-1.ov --credential-out SN-1.dc\n"
+       "  iotonb ownership transfer SN-1.ov --owner-key mfg.key --to owner.crt -o SN-1.owner.ov\n"
+       "  iotonb ownership verify SN-1.owner.ov --device-credential SN-1.dc --owner owner.crt\n"
+       "  iotonb ownership prove --voucher SN-1.owner.ov --owner-key owner.key --nonce $NONCE -o proof.cose\n"
+       "  iotonb ownership check --device-credential SN-1.dc --voucher SN-1.owner.ov --proof proof.cose --nonce $NONCE",
+       groups::define_ownership},
       {"supply-chain", "Make signed purchase records: which devices were sold to which owner",
        "The manufacturer's sales statement that feeds BRSKI ownership (RFC 8995 7.4.2 leaves it to the MASA "
        "operator): the owner's name and domain CA certificate and the sold devices' serial numbers and IDevID "
@@ -73,7 +90,9 @@ const std::vector<CommandGroup>& command_groups() {
        groups::define_device},
       {"inspect", "Detect what a file is and show it",
        "Recognises certificates, certificate requests, public and private keys (PEM or DER) and shows "
-       "them as 'iotonb cert inspect' would. Private key material is never printed.",
+       "them as 'iotonb cert inspect' would, vouchers as 'iotonb voucher inspect' would, and FDO ownership "
+       "vouchers and device credentials as 'iotonb ownership inspect' would. Private key material and device "
+       "secrets are never printed.",
        groups::define_inspect},
       {"help", "Show help for a command group or verb",
        "'iotonb help' lists the command groups; 'iotonb help GROUP [VERB]' shows the help of one.",

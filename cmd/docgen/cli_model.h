@@ -8,6 +8,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <set>
@@ -107,6 +109,20 @@ inline void read_validators(CLI::Option& opt, OptionDoc& doc) {
   doc.type_name = type;
 }
 
+// FILE, KEYREF, and the names that say what the file holds (CERT, VOUCHER, "KEYREF|CERT|PUB"):
+// every '|'-separated alternative must be one of them.
+inline bool names_a_file(const std::string& type_name) {
+  static const char* const kFileNames[] = {"FILE", "KEYREF", "CERT", "PUB", "PEM", "VOUCHER"};
+  if (type_name.empty()) return false;
+  for (std::size_t start = 0; start <= type_name.size();) {
+    const std::size_t end = std::min(type_name.find('|', start), type_name.size());
+    const std::string alternative = type_name.substr(start, end - start);
+    if (std::find(std::begin(kFileNames), std::end(kFileNames), alternative) == std::end(kFileNames)) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 inline OptionDoc describe_option(CLI::App& app, CLI::Option& opt) {
   OptionDoc doc;
   doc.long_names = opt.get_lnames();
@@ -126,10 +142,11 @@ inline OptionDoc describe_option(CLI::App& app, CLI::Option& opt) {
     doc.value = ValueKind::none;
   } else if (!doc.choices.empty()) {
     doc.value = ValueKind::choice;
-  } else if (&opt == app.get_config_ptr() || doc.type_name == "FILE" || doc.type_name == "KEYREF") {
+  } else if (&opt == app.get_config_ptr() || names_a_file(doc.type_name)) {
     // --config is made by CLI11 without our type names; a key reference is usually a path.
     doc.value = ValueKind::file;
-  } else if (doc.type_name == "DIR") {
+  } else if (doc.type_name.size() >= 3 && doc.type_name.compare(doc.type_name.size() - 3, 3, "DIR") == 0) {
+    // DIR, DEVICES_DIR, OUT_DIR
     doc.value = ValueKind::directory;
   } else if (doc.type_name.rfind("GROUP", 0) == 0) {
     doc.value = ValueKind::command_path;  // `iotonb help GROUP [VERB]`

@@ -2,6 +2,9 @@
 // artifact kind (certificates, keys, vouchers; later tokens and MUD files) is a row here.
 #include <memory>
 
+#include "artifact/fdo/credential.h"
+#include "artifact/fdo/describe.h"
+#include "artifact/fdo/voucher.h"
 #include "artifact/signed_voucher.h"
 #include "artifact/voucher_describe.h"
 #include "cli/options.h"
@@ -83,11 +86,33 @@ std::optional<Result<json>> voucher(ByteView data) {
   return Result<json>(artifact::describe_voucher(*sv));
 }
 
+// FDO ownership vouchers (PEM "OWNERSHIP VOUCHER" or raw CBOR): one description, or a bundle
+// when the file holds several.
+std::optional<Result<json>> fdo_voucher(ByteView data) {
+  if (!artifact::fdo::looks_like_voucher(data)) return std::nullopt;
+  auto vouchers = artifact::fdo::read_vouchers(data);
+  if (!vouchers) return Result<json>(vouchers.error());
+  if (vouchers->size() == 1) return Result<json>(artifact::fdo::describe_voucher(vouchers->front()));
+  json list = json::array();
+  for (const auto& v : *vouchers) list.push_back(artifact::fdo::describe_voucher(v));
+  return Result<json>(json{{"kind", "fdo-ownership-voucher-bundle"}, {"vouchers", std::move(list)}});
+}
+
+// FDO device credentials, either layout; the secret is never shown (its length is).
+std::optional<Result<json>> fdo_credential(ByteView data) {
+  if (!artifact::fdo::looks_like_credential(data)) return std::nullopt;
+  auto dc = artifact::fdo::decode_credential(data);
+  if (!dc) return Result<json>(dc.error());
+  return Result<json>(artifact::fdo::describe_credential(*dc));
+}
+
 constexpr Recogniser kRecognisers[] = {
     {"certificate", certificates},
     {"certificate request", certificate_request},
     {"public key", public_key},
     {"private key", private_key},
+    {"FDO ownership voucher", fdo_voucher},
+    {"FDO device credential", fdo_credential},
     {"voucher", voucher},
 };
 
@@ -111,7 +136,9 @@ Status run(const Options& o, Context& ctx) {
       found = std::move(**d);
       break;
     }
-    if (!found) return input_error(file + ": not a recognised artifact (certificate, certificate request, key or voucher)");
+    if (!found)
+      return input_error(file + ": not a recognised artifact (certificate, certificate request, key, voucher, FDO "
+                                "ownership voucher or device credential)");
     if (files.size() > 1) (*found)["file"] = file;
     results.push_back(std::move(*found));
   }
@@ -126,7 +153,9 @@ Status run(const Options& o, Context& ctx) {
 
 void define_inspect(CLI::App& group, Context& ctx) {
   auto o = std::make_shared<Options>();
-  group.add_option("file", o->files, "Files to inspect (PEM, DER, or any voucher form); - or none for stdin")->type_name("FILE");
+  group.add_option("file", o->files,
+                   "Files to inspect (PEM, DER, any voucher form, FDO vouchers and device credentials); - or none for stdin")
+      ->type_name("FILE");
   add_format(group, o->format, {"text", "json"});
   group.callback([o, &ctx] { ctx.action = [o, &ctx] { return run(*o, ctx); }; });
 }

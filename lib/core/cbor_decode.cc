@@ -3,6 +3,7 @@
 // check are here, so one place decides what a hostile input may cost us.
 #include <cbor.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/cbor.h"
@@ -30,12 +31,35 @@ struct Frame {
   Array items{};
   Map entries{};
   std::optional<Value> key{};   // a map key waiting for its value
-  // Preferred encodings of the keys so far: two encodings of one value (1 and 0x1801) are
-  // the same key, and a set keeps the check O(n log n) for a map of 65536 keys.
+  // Duplicate keys: two encodings of one value (1 and 0x1801) are the same key, and decoding
+  // makes them equal Values. Up to kLinearKeys keys are compared with the keys in entries;
+  // past that, keys holds the preferred encodings of all of them (equal Values, equal
+  // encodings), and a set keeps the check O(n log n) for a map of 65536 keys.
   std::set<Bytes> keys{};
   Bytes bytes{};
   std::string text{};
 };
+
+// Most maps (COSE headers, vouchers) have a handful of keys: comparing with each is cheaper
+// than encoding every key and keeping the encodings in a set.
+constexpr std::size_t kLinearKeys = 16;
+
+// Reserved up front for a definite container: its declared size, but never more than the
+// octets left (each item takes at least one) nor more than a small bound, so a hostile count
+// costs nothing before the items arrive.
+constexpr std::size_t kMaxReserve = 64;
+
+// Whether key is already a key of f's map, remembering it when it is not.
+bool insert_key(Frame& f, const Value& key) {
+  if (f.keys.empty() && f.entries.size() < kLinearKeys) {
+    for (const auto& entry : f.entries)
+      if (entry.first == key) return false;
+    return true;
+  }
+  if (f.keys.empty())
+    for (const auto& entry : f.entries) f.keys.insert(encode(entry.first));
+  return f.keys.insert(encode(key)).second;
+}
 
 std::string describe(FrameKind kind) {
   switch (kind) {
@@ -79,6 +103,11 @@ class Decoder {
   void start_tag(std::uint64_t tag);
   void on_break();
   Error malformed(std::uint8_t initial) const;
+  // Entries to reserve for a definite container of count entries of per_entry items each.
+  std::size_t reservation(std::uint64_t count, std::size_t per_entry) const {
+    std::size_t left = (data_.size() - offset_) / per_entry;
+    return static_cast<std::size_t>(std::min<std::uint64_t>(count, std::min(left, kMaxReserve)));
+  }
   Error truncated(std::size_t offset, bool inside_item) const;
 
   ByteView data_;
@@ -131,7 +160,7 @@ void Decoder::emit(Value v, std::size_t start) {
         break;
       case FrameKind::map:
         if (!f.key) {
-          if (!f.keys.insert(encode(v)).second) return fail("duplicate map key" + at(start));
+          if (!insert_key(f, v)) return fail("duplicate map key" + at(start));
           f.key = std::move(v);
           return;
         }
@@ -188,6 +217,7 @@ void Decoder::start_array(std::uint64_t count, bool indefinite) {
                 std::to_string(limits_.max_items));
   if (!indefinite && count == 0) return emit(Value::array({}), offset_);
   stack_.push_back(Frame{.kind = FrameKind::array, .offset = offset_, .indefinite = indefinite, .remaining = count});
+  if (!indefinite) stack_.back().items.reserve(reservation(count, 1));
 }
 
 void Decoder::start_map(std::uint64_t count, bool indefinite) {
@@ -197,6 +227,7 @@ void Decoder::start_map(std::uint64_t count, bool indefinite) {
                 std::to_string(limits_.max_items) + " items");
   if (!indefinite && count == 0) return emit(Value::map({}), offset_);
   stack_.push_back(Frame{.kind = FrameKind::map, .offset = offset_, .indefinite = indefinite, .remaining = count});
+  if (!indefinite) stack_.back().entries.reserve(reservation(count, 2));
 }
 
 void Decoder::start_tag(std::uint64_t tag) {
@@ -273,6 +304,9 @@ Error Decoder::truncated(std::size_t offset, bool inside_item) const {
 
 Result<std::pair<Value, std::size_t>> Decoder::run() {
   std::size_t offset = 0;
+  // A Frame is large: growing the stack one level at a time would move them all each time.
+  // (Each level takes at least one octet of input.)
+  stack_.reserve(std::min({limits_.max_depth, std::size_t{8}, data_.size()}));
   while (!root_) {
     if (offset >= data_.size()) return truncated(offset, false);
     offset_ = offset;

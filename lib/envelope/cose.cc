@@ -2,6 +2,8 @@
 
 #include <array>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "pki/certificate.h"
 #include "pki/key.h"
@@ -47,43 +49,50 @@ std::string label_name(const Value& label) {
 
 bool is_label(const Value& v) { return v.is_integer() || v.type() == Type::text; }
 
-// One bstr or a non-empty array of them (RFC 9360 2: COSE_X509).
-Status check_certificates(const Value& v, const std::string& where) {
+// One bstr or a non-empty array of them (RFC 9360 2: COSE_X509). where() names the parameter
+// in a message; it is only called on the error path.
+template <typename Where>
+Status check_certificates(const Value& v, const Where& where) {
   if (v.type() == Type::bytes) return ok_status();
-  if (v.type() != Type::array) return input_error("COSE: " + where + " is " + describe(v) + ", expected a byte string or an array of them");
-  if (v.as_array().empty()) return input_error("COSE: " + where + " is an empty array");
+  if (v.type() != Type::array) return input_error("COSE: " + where() + " is " + describe(v) + ", expected a byte string or an array of them");
+  if (v.as_array().empty()) return input_error("COSE: " + where() + " is an empty array");
   for (const Value& cert : v.as_array())
-    if (cert.type() != Type::bytes) return input_error("COSE: " + where + " holds " + describe(cert) + ", expected byte strings");
+    if (cert.type() != Type::bytes) return input_error("COSE: " + where() + " holds " + describe(cert) + ", expected byte strings");
   return ok_status();
 }
 
 // The types RFC 9052 3.1 and RFC 9360 2 give the parameters this module reads.
 Status check_bucket(const Value& bucket, bool is_protected) {
   const char* which = is_protected ? "protected" : "unprotected";
-  for (const auto& [key, value] : bucket.as_map()) {
+  for (const auto& entry : bucket.as_map()) {
+    // Named references rather than a structured binding: Clang 14 cannot capture a binding
+    // in the lambda below.
+    const Value& key = entry.first;
+    const Value& value = entry.second;
     if (!is_label(key))
       return input_error(std::string("COSE: ") + which + " header label " + core::cbor::diagnostic(key) +
                          " is neither an integer nor a text string");
     auto n = key.as_int64();
     if (!n) continue;
-    std::string where = std::string(which) + " " + label_name(key);
+    // Built only for a message: label_name() formats the label in diagnostic notation.
+    auto where = [&] { return std::string(which) + " " + label_name(key); };
     switch (*n) {
       case label::alg:
-        if (!is_label(value)) return input_error("COSE: " + where + " is " + describe(value) + ", expected an integer or a text string");
+        if (!is_label(value)) return input_error("COSE: " + where() + " is " + describe(value) + ", expected an integer or a text string");
         break;
       case label::crit:
         if (!is_protected) return input_error("COSE: crit (label 2) must be in the protected header (RFC 9052 3.1)");
         if (value.type() != Type::array || value.as_array().empty())
-          return input_error("COSE: " + where + " is " + describe(value) + ", expected a non-empty array of labels");
+          return input_error("COSE: " + where() + " is " + describe(value) + ", expected a non-empty array of labels");
         for (const Value& l : value.as_array())
-          if (!is_label(l)) return input_error("COSE: " + where + " holds " + describe(l) + ", expected labels");
+          if (!is_label(l)) return input_error("COSE: " + where() + " holds " + describe(l) + ", expected labels");
         break;
       case label::content_type:
         if (value.type() != Type::unsigned_integer && value.type() != Type::text)
-          return input_error("COSE: " + where + " is " + describe(value) + ", expected an unsigned integer or a text string");
+          return input_error("COSE: " + where() + " is " + describe(value) + ", expected an unsigned integer or a text string");
         break;
       case label::kid:
-        if (value.type() != Type::bytes) return input_error("COSE: " + where + " is " + describe(value) + ", expected a byte string");
+        if (value.type() != Type::bytes) return input_error("COSE: " + where() + " is " + describe(value) + ", expected a byte string");
         break;
       case label::x5bag:
       case label::x5chain: IOTONB_RETURN_IF_ERROR(check_certificates(value, where)); break;
@@ -97,7 +106,7 @@ Result<std::vector<Bytes>> certificates(const Sign1& msg, std::int64_t l) {
   std::vector<Bytes> out;
   const Value* v = header(msg, l);
   if (!v) return out;
-  IOTONB_RETURN_IF_ERROR(check_certificates(*v, label_name(Value::integer(l))));
+  IOTONB_RETURN_IF_ERROR(check_certificates(*v, [&] { return label_name(Value::integer(l)); }));
   if (v->type() == Type::bytes) {
     out.push_back(v->as_bytes());
   } else {
@@ -128,6 +137,27 @@ Value certificate_value(const std::vector<Bytes>& certs) {
   return Value::array(std::move(items));
 }
 
+// The octets of a byte string in a tree this module owns (a message just decoded), moved out
+// rather than copied: Value has no mutable accessor for them, but the tree is not const.
+Bytes take_bytes(Value& v) { return std::move(const_cast<Bytes&>(v.as_bytes())); }
+
+// A CBOR head in its shortest form (RFC 8949 3, 4.2.1), as core::cbor::encode writes it.
+void append_head(Bytes& out, std::uint8_t major, std::uint64_t n) {
+  const auto type = static_cast<std::uint8_t>(major << 5);
+  if (n < 24) {
+    out.push_back(static_cast<std::uint8_t>(type | n));
+    return;
+  }
+  const int info = n <= 0xff ? 24 : n <= 0xffff ? 25 : n <= 0xffffffff ? 26 : 27;
+  out.push_back(static_cast<std::uint8_t>(type | info));
+  for (int i = (1 << (info - 24)) - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
+}
+
+void append_bstr(Bytes& out, ByteView b) {
+  append_head(out, 2, b.size());
+  out.insert(out.end(), b.begin(), b.end());
+}
+
 Status verify_signature(const Sign1& msg, ByteView payload, const EVP_PKEY* key, ByteView external_aad) {
   IOTONB_ASSIGN_OR_RETURN(SignatureAlgorithm alg, algorithm(msg));
   IOTONB_RETURN_IF_ERROR(check_critical(msg));
@@ -145,7 +175,8 @@ Result<Sign1> parse_sign1(ByteView data, const core::cbor::Limits& limits) {
     if (item.tag() != kSign1Tag)
       return input_error("COSE: tag " + std::to_string(item.tag()) + " is not COSE_Sign1 (18)");
     msg.tagged = true;
-    Value inner = item.tagged_value();
+    // Moved out, not copied: the copy was of the whole message, payload included.
+    Value inner = std::move(const_cast<Value&>(item.tagged_value()));
     item = std::move(inner);
   }
   if (item.type() != Type::array || item.as_array().size() != 4)
@@ -154,7 +185,7 @@ Result<Sign1> parse_sign1(ByteView data, const core::cbor::Limits& limits) {
 
   if (parts[0].type() != Type::bytes)
     return input_error("COSE: protected header is " + describe(parts[0]) + ", expected a byte string");
-  msg.protected_bytes = parts[0].as_bytes();
+  msg.protected_bytes = take_bytes(parts[0]);
   if (msg.protected_bytes.empty()) {
     msg.protected_header = Value::map({});
   } else {
@@ -169,13 +200,13 @@ Result<Sign1> parse_sign1(ByteView data, const core::cbor::Limits& limits) {
   msg.unprotected = std::move(parts[1]);
 
   if (parts[2].type() == Type::bytes) {
-    msg.payload = parts[2].as_bytes();
+    msg.payload = take_bytes(parts[2]);
   } else if (parts[2].type() != Type::null) {
     return input_error("COSE: payload is " + describe(parts[2]) + ", expected a byte string or nil");
   }
 
   if (parts[3].type() != Type::bytes) return input_error("COSE: signature is " + describe(parts[3]) + ", expected a byte string");
-  msg.signature = parts[3].as_bytes();
+  msg.signature = take_bytes(parts[3]);
 
   IOTONB_RETURN_IF_ERROR(check_bucket(msg.protected_header, true));
   IOTONB_RETURN_IF_ERROR(check_bucket(msg.unprotected, false));
@@ -215,9 +246,18 @@ std::optional<Value> content_type(const Sign1& msg) {
 Result<std::vector<Bytes>> x5chain(const Sign1& msg) { return certificates(msg, label::x5chain); }
 Result<std::vector<Bytes>> x5bag(const Sign1& msg) { return certificates(msg, label::x5bag); }
 
+// Written directly rather than through a Value tree, which would copy the payload twice.
 Bytes sig_structure(ByteView protected_bytes, ByteView external_aad, ByteView payload) {
-  return core::cbor::encode(Value::array({Value::text("Signature1"), Value::bytes(protected_bytes),
-                                          Value::bytes(external_aad), Value::bytes(payload)}));
+  static constexpr std::string_view kContext = "Signature1";
+  Bytes out;
+  out.reserve(2 + kContext.size() + 3 * 9 + protected_bytes.size() + external_aad.size() + payload.size());
+  append_head(out, 4, 4);
+  append_head(out, 3, kContext.size());
+  out.insert(out.end(), kContext.begin(), kContext.end());
+  append_bstr(out, protected_bytes);
+  append_bstr(out, external_aad);
+  append_bstr(out, payload);
+  return out;
 }
 
 Result<Bytes> sign1(ByteView payload, const pki::Signer& signer, const SignOptions& opts) {

@@ -63,6 +63,118 @@ Status set_pss(EVP_PKEY_CTX* pctx) {
   return ok_status();
 }
 
+// Whether key may be kept by the cache below: a provider key (a legacy one wraps an EC_KEY
+// its owner may still change) without a private part.
+bool cacheable(const EVP_PKEY* key) {
+  if (EVP_PKEY_get0_provider(key) == nullptr) return false;
+  BIGNUM* priv = nullptr;
+  bool has_private = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &priv) == 1;
+  BN_clear_free(priv);
+  core::openssl_errors();  // a public key may leave "not found" behind
+  return !has_private;
+}
+
+// ECDSA verification contexts of the keys this thread verified with last, and the digests
+// they verify over. Checking that a key fits its algorithm (a provider parameter query) and
+// setting up an EVP_PKEY_CTX (in OpenSSL 3.0 a walk of the whole algorithm name map and a
+// method fetch) cost about a tenth of a P-256 verification, and a verifier checks message
+// after message with the same few keys: a pinned public key, or the key of a certificate
+// shared by pki/parse_cache.h. Like that cache, this one relies on verification leaving keys
+// unchanged. Each entry holds a reference to its key, so no other key can have that address
+// while it is cached; a key with a private part is never kept (it would outlive its owner's
+// copy). An EVP_PKEY_CTX must not be used by two threads at once, hence one cache per thread;
+// it is freed when the thread ends.
+class EcdsaVerifiers {
+ public:
+  // The digest of an ECDSA algorithm, fetched once per thread: EVP_sha256() and its kin are
+  // fetched afresh on every use (OpenSSL 3 implicit fetch, crypto(7) "Performance"), which
+  // costs about as much as hashing a voucher.
+  const EVP_MD* digest(const AlgorithmInfo& a) {
+    const std::size_t i = a.alg == SignatureAlgorithm::es256 ? 0 : a.alg == SignatureAlgorithm::es384 ? 1 : 2;
+    if (!digests_[i]) {
+      static constexpr const char* kNames[] = {"SHA2-256", "SHA2-384", "SHA2-512"};
+      digests_[i].reset(EVP_MD_fetch(nullptr, kNames[i], nullptr));
+      if (!digests_[i]) {
+        core::openssl_errors();
+        return a.digest();
+      }
+    }
+    return digests_[i].get();
+  }
+
+  // A context for EVP_PKEY_verify with key, whose fit for alg is checked; null if there is
+  // none cached.
+  EVP_PKEY_CTX* find(const EVP_PKEY* key, SignatureAlgorithm alg) const {
+    for (const Entry& e : entries_)
+      if (e.ctx && e.key.get() == key && e.alg == alg) return e.ctx.get();
+    return nullptr;
+  }
+
+  // Keeps ctx (made for key, checked for alg) for the next verification, if key is cacheable.
+  void keep(const EVP_PKEY* key, SignatureAlgorithm alg, core::EvpPkeyCtxPtr ctx) {
+    if (!cacheable(key)) return;
+    EVP_PKEY_up_ref(const_cast<EVP_PKEY*>(key));
+    Entry& e = entries_[next_];
+    next_ = (next_ + 1) % entries_.size();
+    e.ctx = std::move(ctx);  // before the key it holds a reference to
+    e.key.reset(const_cast<EVP_PKEY*>(key));
+    e.alg = alg;
+  }
+
+  // Drops the context of a verification that ended in an error (a mismatch leaves a context
+  // as it was; an error inside OpenSSL need not).
+  void forget(const EVP_PKEY_CTX* ctx) {
+    for (Entry& e : entries_)
+      if (e.ctx.get() == ctx) {
+        e.ctx.reset();
+        e.key.reset();
+      }
+  }
+
+ private:
+  struct Entry {
+    core::EvpPkeyPtr key;
+    SignatureAlgorithm alg = SignatureAlgorithm::es256;
+    core::EvpPkeyCtxPtr ctx;
+  };
+  std::array<Entry, 4> entries_;
+  std::size_t next_ = 0;
+  std::array<core::OsslPtr<EVP_MD, EVP_MD_free>, 3> digests_;  // ES256, ES384, ES512
+};
+
+// What EVP_DigestVerify does for ECDSA (the digest, then ECDSA_verify over it, with the
+// signature as an ECDSA-Sig-Value), with its per-call setup cached above: EVP_DigestVerifyInit
+// fetches the digest twice, makes a context and builds an AlgorithmIdentifier, and
+// EVP_DigestVerifyFinal duplicates the context.
+Status verify_ecdsa(const EVP_PKEY* key, const AlgorithmInfo& a, ByteView data, ByteView signature) {
+  thread_local EcdsaVerifiers verifiers;
+  EVP_PKEY_CTX* ctx = verifiers.find(key, a.alg);
+  core::EvpPkeyCtxPtr made;
+  if (ctx == nullptr) IOTONB_RETURN_IF_ERROR(check_key_fits(a.alg, key));
+  if (signature.size() != 2 * field_size(key))
+    return verify_error(std::string(a.jose) + " signature is " + std::to_string(signature.size()) + " octets, expected " +
+                        std::to_string(2 * field_size(key)));
+  IOTONB_ASSIGN_OR_RETURN(Bytes der, ecdsa_raw_to_der(signature));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &digest_len, verifiers.digest(a), nullptr) != 1)
+    return internal_error("cannot verify: " + core::openssl_errors());
+  if (ctx == nullptr) {
+    made.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(key), nullptr));
+    if (!made || EVP_PKEY_verify_init(made.get()) != 1) return internal_error("cannot verify: " + core::openssl_errors());
+    ctx = made.get();
+  }
+  int rc = EVP_PKEY_verify(ctx, der.data(), der.size(), digest, digest_len);
+  core::openssl_errors();  // a mismatch leaves errors on the queue; they say no more than rc
+  if (rc < 0) {
+    if (!made) verifiers.forget(ctx);  // an error, not a mismatch: the context is not reused
+  } else if (made) {
+    verifiers.keep(key, a.alg, std::move(made));  // also after a mismatch: the next candidate key is tried as often
+  }
+  if (rc != 1) return verify_error("signature does not verify");
+  return ok_status();
+}
+
 }  // namespace
 
 std::int64_t cose_label(SignatureAlgorithm alg) { return info(alg).cose; }
@@ -126,23 +238,15 @@ Result<Bytes> sign(const pki::Signer& signer, SignatureAlgorithm alg, ByteView d
 }
 
 Status verify(const EVP_PKEY* key, SignatureAlgorithm alg, ByteView data, ByteView signature) {
-  IOTONB_RETURN_IF_ERROR(check_key_fits(alg, key));
   const AlgorithmInfo& a = info(alg);
-  Bytes der;
-  ByteView sig = signature;
-  if (a.key_type == EVP_PKEY_EC) {
-    if (signature.size() != 2 * field_size(key))
-      return verify_error(std::string(a.jose) + " signature is " + std::to_string(signature.size()) +
-                          " octets, expected " + std::to_string(2 * field_size(key)));
-    IOTONB_ASSIGN_OR_RETURN(der, ecdsa_raw_to_der(signature));
-    sig = der;
-  }
+  if (a.key_type == EVP_PKEY_EC) return verify_ecdsa(key, a, data, signature);
+  IOTONB_RETURN_IF_ERROR(check_key_fits(alg, key));
   core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, a.digest(), nullptr, const_cast<EVP_PKEY*>(key)) != 1)
     return internal_error("cannot verify: " + core::openssl_errors());
   if (alg == SignatureAlgorithm::ps256) IOTONB_RETURN_IF_ERROR(set_pss(pctx));
-  int rc = EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), data.data(), data.size());
+  int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size());
   core::openssl_errors();  // a mismatch leaves errors on the queue; they say no more than rc
   if (rc != 1) return verify_error("signature does not verify");
   return ok_status();
@@ -159,22 +263,64 @@ Result<Bytes> ecdsa_der_to_raw(ByteView der, std::size_t size) {
   return raw;
 }
 
+// ECDSA-Sig-Value from r||s, written directly, octet for octet what BN_bin2bn and
+// i2d_ECDSA_SIG produce (no BIGNUMs to allocate on every verification).
+namespace {
+
+void append_der_length(Bytes& out, std::size_t len) {
+  if (len < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(len));
+    return;
+  }
+  std::uint8_t octets[sizeof(std::size_t)];
+  std::size_t n = 0;
+  for (std::size_t v = len; v != 0; v >>= 8) octets[n++] = static_cast<std::uint8_t>(v & 0xff);
+  out.push_back(static_cast<std::uint8_t>(0x80 | n));
+  while (n > 0) out.push_back(octets[--n]);
+}
+
+std::size_t der_length_size(std::size_t len) {
+  std::size_t n = 1;
+  if (len >= 0x80)
+    for (std::size_t v = len; v != 0; v >>= 8) ++n;
+  return n;
+}
+
+ByteView unsigned_magnitude(ByteView v) {
+  while (!v.empty() && v.front() == 0) v = v.subspan(1);
+  return v;
+}
+
+// The DER INTEGER of an unsigned big-endian magnitude: leading zeros dropped (above), one zero
+// octet in front when the top bit is set, 0 as 02 01 00.
+std::size_t der_integer_content_size(ByteView magnitude) {
+  if (magnitude.empty()) return 1;
+  return magnitude.size() + ((magnitude.front() & 0x80) ? 1 : 0);
+}
+
+void append_der_integer(Bytes& out, ByteView magnitude) {
+  out.push_back(0x02);
+  append_der_length(out, der_integer_content_size(magnitude));
+  if (magnitude.empty() || (magnitude.front() & 0x80)) out.push_back(0x00);
+  out.insert(out.end(), magnitude.begin(), magnitude.end());
+}
+
+}  // namespace
+
 Result<Bytes> ecdsa_raw_to_der(ByteView raw) {
   if (raw.empty() || raw.size() % 2 != 0) return verify_error("ECDSA signature has an odd length");
   std::size_t half = raw.size() / 2;
-  core::EcdsaSigPtr sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);
-  BIGNUM* s = BN_bin2bn(raw.data() + half, static_cast<int>(half), nullptr);
-  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    return internal_error("cannot build an ECDSA signature: " + core::openssl_errors());
-  }
-  unsigned char* out = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &out);
-  if (len <= 0) return internal_error("cannot encode an ECDSA signature");
-  core::OsslBytesPtr owned(out);
-  return Bytes(out, out + len);
+  ByteView r = unsigned_magnitude(raw.first(half));
+  ByteView s = unsigned_magnitude(raw.subspan(half));
+  std::size_t r_size = der_integer_content_size(r), s_size = der_integer_content_size(s);
+  std::size_t body = 1 + der_length_size(r_size) + r_size + 1 + der_length_size(s_size) + s_size;
+  Bytes der;
+  der.reserve(1 + der_length_size(body) + body);
+  der.push_back(0x30);
+  append_der_length(der, body);
+  append_der_integer(der, r);
+  append_der_integer(der, s);
+  return der;
 }
 
 }  // namespace iotonb::envelope

@@ -1,6 +1,7 @@
 #include "store/registrar_store.h"
 
 #include <array>
+#include <unordered_map>
 #include <utility>
 
 namespace iotonb::store {
@@ -80,8 +81,11 @@ struct Arg {
   bool is_text = false;
 };
 
-Result<Statement> prepared(Database& db, const std::string& sql, std::initializer_list<Arg> args) {
-  IOTONB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
+// The store's prepared statements, by SQL text (RegistrarStore::statements_).
+using Statements = std::unordered_map<std::string, Statement>;
+
+// Binds texts and integers in order (1-based) to a cached statement.
+Status bind_all(Statement& st, std::initializer_list<Arg> args) {
   int i = 1;
   for (const Arg& a : args) {
     if (a.is_text) {
@@ -91,12 +95,44 @@ Result<Statement> prepared(Database& db, const std::string& sql, std::initialize
     }
     ++i;
   }
-  return st;
+  return {};
 }
 
-Status run(Database& db, const std::string& sql, std::initializer_list<Arg> args) {
-  IOTONB_ASSIGN_OR_RETURN(Statement st, prepared(db, sql, args));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+// A statement from the store's cache, its parameters bound. It is reset (bindings cleared)
+// when the lease ends, on every path, so the next caller finds it ready and no read
+// transaction stays open behind it.
+class Bound {
+ public:
+  explicit Bound(Statement& st) : st_(&st) {}
+  Bound(Bound&& other) noexcept : st_(std::exchange(other.st_, nullptr)) {}
+  Bound& operator=(Bound&&) = delete;
+  ~Bound() {
+    if (st_ != nullptr) st_->reset();
+  }
+  Statement* operator->() const { return st_; }
+  Statement& operator*() const { return *st_; }
+
+ private:
+  Statement* st_;
+};
+
+// Prepares sql once per store (SQLite's parser and planner cost more than most of these
+// statements' execution) and binds args to it. Called with the store's mutex held.
+Result<Bound> prepared(Database& db, Statements& cache, const std::string& sql,
+                       std::initializer_list<Arg> args) {
+  auto it = cache.find(sql);
+  if (it == cache.end()) {
+    IOTONB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
+    it = cache.emplace(sql, std::move(st)).first;
+  }
+  Bound bound(it->second);
+  IOTONB_RETURN_IF_ERROR(bind_all(*bound, args));
+  return bound;
+}
+
+Status run(Database& db, Statements& cache, const std::string& sql, std::initializer_list<Arg> args) {
+  IOTONB_ASSIGN_OR_RETURN(Bound st, prepared(db, cache, sql, args));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
   (void)row;
   return {};
 }
@@ -164,10 +200,10 @@ Result<std::size_t> RegistrarStore::allow(const std::vector<AllowEntry>& entries
   std::size_t added = 0;
   for (const auto& e : entries) {
     if (e.serial.empty()) return input_error("allow-list: empty serial");
-    IOTONB_ASSIGN_OR_RETURN(Statement exists, prepared(db_, "SELECT 1 FROM allow_list WHERE serial = ?1", {e.serial}));
-    IOTONB_ASSIGN_OR_RETURN(bool found, exists.step());
+    IOTONB_ASSIGN_OR_RETURN(Bound exists, prepared(db_, statements_, "SELECT 1 FROM allow_list WHERE serial = ?1", {e.serial}));
+    IOTONB_ASSIGN_OR_RETURN(bool found, exists->step());
     if (!found) ++added;
-    IOTONB_RETURN_IF_ERROR(run(db_,
+    IOTONB_RETURN_IF_ERROR(run(db_, statements_,
                                "INSERT OR REPLACE INTO allow_list (serial, idevid_sha256, purchase_id, owner, added_at) "
                                "VALUES (?1, ?2, ?3, ?4, ?5)",
                                {e.serial, e.idevid_sha256, e.purchase_id, e.owner, e.added_at}));
@@ -179,47 +215,50 @@ Result<std::size_t> RegistrarStore::allow(const std::vector<AllowEntry>& entries
 Result<std::optional<AllowEntry>> RegistrarStore::allowed(std::string_view serial) {
   std::lock_guard lock(mutex_);
   IOTONB_ASSIGN_OR_RETURN(
-      Statement st,
-      prepared(db_, "SELECT serial, idevid_sha256, purchase_id, owner, added_at FROM allow_list WHERE serial = ?1", {serial}));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+      Bound st,
+      prepared(db_, statements_, "SELECT serial, idevid_sha256, purchase_id, owner, added_at FROM allow_list WHERE serial = ?1",
+               {serial}));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) return std::optional<AllowEntry>();
-  return std::optional<AllowEntry>(read_allow(st));
+  return std::optional<AllowEntry>(read_allow(*st));
 }
 
 Result<std::vector<AllowEntry>> RegistrarStore::allow_list() {
   std::lock_guard lock(mutex_);
   IOTONB_ASSIGN_OR_RETURN(
-      Statement st, prepared(db_, "SELECT serial, idevid_sha256, purchase_id, owner, added_at FROM allow_list ORDER BY serial", {}));
+      Bound st, prepared(db_, statements_,
+                         "SELECT serial, idevid_sha256, purchase_id, owner, added_at FROM allow_list ORDER BY serial", {}));
   std::vector<AllowEntry> out;
   while (true) {
-    IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+    IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
     if (!row) break;
-    out.push_back(read_allow(st));
+    out.push_back(read_allow(*st));
   }
   return out;
 }
 
 Result<bool> RegistrarStore::remember_nonce(std::string_view serial, std::string_view nonce_hex, core::UnixTime at) {
   std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(Statement st, prepared(db_, "INSERT OR IGNORE INTO nonces (serial, nonce_hex, seen_at) VALUES (?1, ?2, ?3)",
-                                                 {serial, nonce_hex, at}));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+  IOTONB_ASSIGN_OR_RETURN(
+      Bound st, prepared(db_, statements_, "INSERT OR IGNORE INTO nonces (serial, nonce_hex, seen_at) VALUES (?1, ?2, ?3)",
+                         {serial, nonce_hex, at}));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
   (void)row;
-  IOTONB_ASSIGN_OR_RETURN(Statement changes, prepared(db_, "SELECT changes()", {}));
-  IOTONB_ASSIGN_OR_RETURN(bool has, changes.step());
-  return has && changes.column_int(0) == 1;
+  IOTONB_ASSIGN_OR_RETURN(Bound changes, prepared(db_, statements_, "SELECT changes()", {}));
+  IOTONB_ASSIGN_OR_RETURN(bool has, changes->step());
+  return has && changes->column_int(0) == 1;
 }
 
 Result<bool> RegistrarStore::nonce_seen(std::string_view serial, std::string_view nonce_hex) {
   std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(Statement st,
-                          prepared(db_, "SELECT 1 FROM nonces WHERE serial = ?1 AND nonce_hex = ?2", {serial, nonce_hex}));
-  return st.step();
+  IOTONB_ASSIGN_OR_RETURN(
+      Bound st, prepared(db_, statements_, "SELECT 1 FROM nonces WHERE serial = ?1 AND nonce_hex = ?2", {serial, nonce_hex}));
+  return st->step();
 }
 
 Status RegistrarStore::forget_nonce(std::string_view serial, std::string_view nonce_hex) {
   std::lock_guard lock(mutex_);
-  return run(db_, "DELETE FROM nonces WHERE serial = ?1 AND nonce_hex = ?2", {serial, nonce_hex});
+  return run(db_, statements_, "DELETE FROM nonces WHERE serial = ?1 AND nonce_hex = ?2", {serial, nonce_hex});
 }
 
 Status RegistrarStore::voucher_requested(std::string_view serial, std::string_view idevid_sha256, core::UnixTime at) {
@@ -227,12 +266,13 @@ Status RegistrarStore::voucher_requested(std::string_view serial, std::string_vi
   IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db_));
   IOTONB_ASSIGN_OR_RETURN(auto existing, device_locked(serial));
   if (!existing) {
-    IOTONB_RETURN_IF_ERROR(run(db_,
+    IOTONB_RETURN_IF_ERROR(run(db_, statements_,
                                "INSERT INTO devices (serial, idevid_sha256, status, first_seen, updated_at) "
                                "VALUES (?1, ?2, ?3, ?4, ?4)",
                                {serial, idevid_sha256, device_status_name(DeviceStatus::voucher_requested), at}));
   } else if (existing->status != DeviceStatus::revoked && existing->status != DeviceStatus::quarantined) {
-    IOTONB_RETURN_IF_ERROR(run(db_, "UPDATE devices SET idevid_sha256 = ?2, status = ?3, updated_at = ?4 WHERE serial = ?1",
+    IOTONB_RETURN_IF_ERROR(run(db_, statements_,
+                               "UPDATE devices SET idevid_sha256 = ?2, status = ?3, updated_at = ?4 WHERE serial = ?1",
                                {serial, idevid_sha256, device_status_name(DeviceStatus::voucher_requested), at}));
   }
   return tx.commit();
@@ -240,12 +280,12 @@ Status RegistrarStore::voucher_requested(std::string_view serial, std::string_vi
 
 Status RegistrarStore::voucher_issued(std::string_view serial, std::string_view assertion, core::UnixTime at) {
   std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(Statement st,
-                          prepared(db_,
-                                   "UPDATE devices SET status = ?2, voucher_assertion = ?3, updated_at = ?4, "
-                                   "onboard_count = onboard_count + 1 WHERE serial = ?1 AND status NOT IN ('revoked', 'quarantined')",
-                                   {serial, device_status_name(DeviceStatus::voucher_issued), assertion, at}));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+  IOTONB_ASSIGN_OR_RETURN(
+      Bound st, prepared(db_, statements_,
+                         "UPDATE devices SET status = ?2, voucher_assertion = ?3, updated_at = ?4, "
+                         "onboard_count = onboard_count + 1 WHERE serial = ?1 AND status NOT IN ('revoked', 'quarantined')",
+                         {serial, device_status_name(DeviceStatus::voucher_issued), assertion, at}));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
   (void)row;
   return {};
 }
@@ -255,22 +295,23 @@ Status RegistrarStore::enrolled(const LdevidRecord& ldevid, core::UnixTime at) {
   IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db_));
   IOTONB_ASSIGN_OR_RETURN(auto existing, device_locked(ldevid.serial));
   if (!existing) return input_error("no device with serial " + ldevid.serial + " in " + path());
-  IOTONB_RETURN_IF_ERROR(run(db_, "UPDATE ldevids SET status = 'replaced', status_at = ?2 WHERE serial = ?1 AND status = 'active'",
+  IOTONB_RETURN_IF_ERROR(run(db_, statements_,
+                             "UPDATE ldevids SET status = 'replaced', status_at = ?2 WHERE serial = ?1 AND status = 'active'",
                              {ldevid.serial, at}));
   {
     IOTONB_ASSIGN_OR_RETURN(
-        Statement ins,
-        prepared(db_,
+        Bound ins,
+        prepared(db_, statements_,
                  std::string("INSERT INTO ldevids (") + kLdevidColumns + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'active', ?7)",
                  {ldevid.serial, ldevid.cert_serial_hex, ldevid.sha256, ldevid.subject, ldevid.not_after, ldevid.issued_at, at}));
-    auto step = ins.step();
+    auto step = ins->step();
     if (!step) {
-      if (ins.constraint_violation())
+      if (ins->constraint_violation())
         return internal_error("LDevID serial " + ldevid.cert_serial_hex + " or fingerprint already recorded");
       return std::move(step).error();
     }
   }
-  IOTONB_RETURN_IF_ERROR(run(db_,
+  IOTONB_RETURN_IF_ERROR(run(db_, statements_,
                              "UPDATE devices SET ldevid_sha256 = ?2, ldevid_serial_hex = ?3, status = 'enrolled', "
                              "enrolled_at = ?4, updated_at = ?4 WHERE serial = ?1",
                              {ldevid.serial, ldevid.sha256, ldevid.cert_serial_hex, at}));
@@ -282,30 +323,34 @@ Status RegistrarStore::set_status(std::string_view serial, DeviceStatus status, 
   IOTONB_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db_));
   IOTONB_ASSIGN_OR_RETURN(auto existing, device_locked(serial));
   if (!existing) return input_error("no device with serial " + std::string(serial) + " in " + path());
-  IOTONB_RETURN_IF_ERROR(run(db_, "UPDATE devices SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE serial = ?1",
+  IOTONB_RETURN_IF_ERROR(run(db_, statements_,
+                             "UPDATE devices SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE serial = ?1",
                              {serial, device_status_name(status), reason, at}));
   if (status == DeviceStatus::revoked) {
-    IOTONB_RETURN_IF_ERROR(run(db_, "UPDATE ldevids SET status = 'revoked', status_at = ?2 WHERE serial = ?1 AND status = 'active'",
+    IOTONB_RETURN_IF_ERROR(run(db_, statements_,
+                               "UPDATE ldevids SET status = 'revoked', status_at = ?2 WHERE serial = ?1 AND status = 'active'",
                                {serial, at}));
   }
   std::string note = std::string(device_status_name(existing->status)) + " -> " + std::string(device_status_name(status));
-  IOTONB_RETURN_IF_ERROR(run(db_, "INSERT INTO reports (serial, kind, at, status, reason, body) VALUES (?1, 'operator', ?2, 0, ?3, ?4)",
-                             {serial, at, reason, note}));
+  IOTONB_RETURN_IF_ERROR(
+      run(db_, statements_, "INSERT INTO reports (serial, kind, at, status, reason, body) VALUES (?1, 'operator', ?2, 0, ?3, ?4)",
+          {serial, at, reason, note}));
   return tx.commit();
 }
 
 Status RegistrarStore::add_report(const StatusReport& report) {
   std::lock_guard lock(mutex_);
-  return run(db_, "INSERT INTO reports (serial, kind, at, status, reason, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  return run(db_, statements_, "INSERT INTO reports (serial, kind, at, status, reason, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
              {report.serial, report.kind, report.at, report.status ? 1 : 0, report.reason, report.body});
 }
 
 Result<std::optional<DeviceRecord>> RegistrarStore::device_locked(std::string_view serial) {
-  IOTONB_ASSIGN_OR_RETURN(Statement st,
-                          prepared(db_, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE serial = ?1", {serial}));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+  IOTONB_ASSIGN_OR_RETURN(
+      Bound st,
+      prepared(db_, statements_, std::string("SELECT ") + kDeviceColumns + " FROM devices WHERE serial = ?1", {serial}));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) return std::optional<DeviceRecord>();
-  return std::optional<DeviceRecord>(read_device(st));
+  return std::optional<DeviceRecord>(read_device(*st));
 }
 
 Result<std::optional<DeviceRecord>> RegistrarStore::device(std::string_view serial) {
@@ -315,34 +360,35 @@ Result<std::optional<DeviceRecord>> RegistrarStore::device(std::string_view seri
 
 Result<std::vector<DeviceRecord>> RegistrarStore::devices() {
   std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(Statement st, prepared(db_, std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY serial", {}));
+  IOTONB_ASSIGN_OR_RETURN(
+      Bound st, prepared(db_, statements_, std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY serial", {}));
   std::vector<DeviceRecord> out;
   while (true) {
-    IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+    IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
     if (!row) break;
-    out.push_back(read_device(st));
+    out.push_back(read_device(*st));
   }
   return out;
 }
 
 Result<std::size_t> RegistrarStore::device_count() {
   std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(Statement st, prepared(db_, "SELECT count(*) FROM devices", {}));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
-  return row ? static_cast<std::size_t>(st.column_int(0)) : 0;
+  IOTONB_ASSIGN_OR_RETURN(Bound st, prepared(db_, statements_, "SELECT count(*) FROM devices", {}));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
+  return row ? static_cast<std::size_t>(st->column_int(0)) : 0;
 }
 
 Result<std::vector<LdevidRecord>> RegistrarStore::ldevids(std::string_view serial) {
   std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(Statement st, prepared(db_,
+  IOTONB_ASSIGN_OR_RETURN(Bound st, prepared(db_, statements_,
                                                  std::string("SELECT ") + kLdevidColumns +
                                                      " FROM ldevids WHERE serial = ?1 ORDER BY issued_at, rowid",
                                                  {serial}));
   std::vector<LdevidRecord> out;
   while (true) {
-    IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+    IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
     if (!row) break;
-    out.push_back(read_ldevid(st));
+    out.push_back(read_ldevid(*st));
   }
   return out;
 }
@@ -350,23 +396,24 @@ Result<std::vector<LdevidRecord>> RegistrarStore::ldevids(std::string_view seria
 Result<std::optional<LdevidRecord>> RegistrarStore::ldevid_by_sha256(std::string_view sha256) {
   std::lock_guard lock(mutex_);
   IOTONB_ASSIGN_OR_RETURN(
-      Statement st, prepared(db_, std::string("SELECT ") + kLdevidColumns + " FROM ldevids WHERE sha256 = ?1", {sha256}));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+      Bound st,
+      prepared(db_, statements_, std::string("SELECT ") + kLdevidColumns + " FROM ldevids WHERE sha256 = ?1", {sha256}));
+  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) return std::optional<LdevidRecord>();
-  return std::optional<LdevidRecord>(read_ldevid(st));
+  return std::optional<LdevidRecord>(read_ldevid(*st));
 }
 
 Result<std::vector<StatusReport>> RegistrarStore::reports(std::string_view serial) {
   std::lock_guard lock(mutex_);
   IOTONB_ASSIGN_OR_RETURN(
-      Statement st,
-      prepared(db_, "SELECT serial, kind, at, status, reason, body FROM reports WHERE serial = ?1 ORDER BY id", {serial}));
+      Bound st, prepared(db_, statements_,
+                         "SELECT serial, kind, at, status, reason, body FROM reports WHERE serial = ?1 ORDER BY id", {serial}));
   std::vector<StatusReport> out;
   while (true) {
-    IOTONB_ASSIGN_OR_RETURN(bool row, st.step());
+    IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
     if (!row) break;
-    out.push_back({st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3) != 0, st.column_text(4),
-                   st.column_text(5)});
+    out.push_back({st->column_text(0), st->column_text(1), st->column_int(2), st->column_int(3) != 0, st->column_text(4),
+                   st->column_text(5)});
   }
   return out;
 }

@@ -12,7 +12,8 @@
 // Durability: WAL with synchronous=NORMAL and one transaction per event; a committed record
 // survives the server being killed (SIGKILL), since the WAL is written before commit returns
 // (only a power loss can drop the last commits). One connection shared by the server's
-// threads behind a mutex: every method is thread-safe.
+// threads behind a mutex: every method is thread-safe. Statements are prepared once per
+// store and reused.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -125,6 +127,9 @@ class RegistrarStore {
 
   std::mutex mutex_;
   Database db_;
+  // Statements prepared once and reused, by SQL text; used under mutex_ only. Declared after
+  // db_ so they are finalized before the connection closes.
+  std::unordered_map<std::string, Statement> statements_;
 };
 
 }  // namespace iotonb::store

@@ -136,6 +136,10 @@ int main(int argc, char** argv) {
   };
   auto raw_verify_op = [&] { return EVP_PKEY_verify(verify_ctx.get(), sig, sig_len, digest, sizeof digest) == 1; };
 
+  // The pinned key as `voucher verify --trust masa.pub` has it: the public key alone, read
+  // from its SubjectPublicKeyInfo (not the MASA's key pair, which the verifier never holds).
+  auto masa_public = must(pki::parse_public_key(must(pki::public_key_to_der(masa_key.get()), "public key")), "public key");
+
   // 2. A voucher as a MASA issues it, pinning the registrar's certificate.
   artifact::Voucher v(artifact::VoucherKind::voucher);
   v.set_text("assertion", "proximity");
@@ -150,7 +154,7 @@ int main(int argc, char** argv) {
     so.certificate = masa.get();
     Bytes signed_voucher = must(artifact::sign_voucher(v, *signer, so), "sign");
     artifact::VoucherVerifyOptions known_key;  // the MASA key pinned: no path to build
-    known_key.trust_keys = {masa_key.get()};
+    known_key.trust_keys = {masa_public.get()};
     known_key.at = core::now();
     known_key.nonce = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
     artifact::VoucherVerifyOptions with_chain = known_key;  // the MASA certificate's path to the root

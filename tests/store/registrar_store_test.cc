@@ -174,6 +174,31 @@ TEST_F(RegistrarStoreTest, ConcurrentWriters) {
   EXPECT_EQ(*store->device_count(), 160u);
 }
 
+// Statements are prepared once and reused: every read must end its statement (found, not
+// found, listed to the end, failed), or the connection would keep an old snapshot and miss
+// what another connection (the operator's CLI next to the service) wrote since.
+TEST_F(RegistrarStoreTest, ReusedStatementsSeeOtherConnectionsWrites) {
+  ASSERT_TRUE(store->voucher_requested("SN-1", "aa", 1).ok());
+  auto other = RegistrarStore::open(path);
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  for (int round = 0; round < 3; ++round) {
+    const std::string serial = "SN-NEW-" + std::to_string(round);
+    EXPECT_TRUE((*store->device("SN-1")).has_value());        // a row found
+    EXPECT_FALSE((*store->device(serial)).has_value());       // no row
+    EXPECT_FALSE((*store->allowed(serial)).has_value());
+    EXPECT_FALSE(*store->nonce_seen(serial, "00"));
+    EXPECT_EQ(store->devices()->size(), static_cast<std::size_t>(round + 1));  // listed to the end
+    ASSERT_TRUE((*other)->voucher_requested(serial, "bb", 2).ok());
+    ASSERT_TRUE((*other)->allow({{serial, "bb", "p", "o", 2}}).ok());
+    ASSERT_TRUE(*(*other)->remember_nonce(serial, "00", 2));
+    EXPECT_TRUE((*store->device(serial)).has_value());
+    EXPECT_TRUE((*store->allowed(serial)).has_value());
+    EXPECT_TRUE(*store->nonce_seen(serial, "00"));
+    EXPECT_FALSE(*store->remember_nonce(serial, "00", 3));  // a replay, on the reused insert
+    EXPECT_EQ(*store->device_count(), static_cast<std::size_t>(round + 2));
+  }
+}
+
 TEST(DeviceStatusNames, RoundTrip) {
   for (auto s : {DeviceStatus::voucher_requested, DeviceStatus::voucher_issued, DeviceStatus::enrolled, DeviceStatus::revoked,
                  DeviceStatus::quarantined})

@@ -9,6 +9,7 @@
 #include "core/encoding.h"
 #include "pki/certificate.h"
 #include "pki/name.h"
+#include "pki/parse_cache.h"
 #include "pki/verify.h"
 
 namespace iotonb::protocol::brski {
@@ -213,7 +214,10 @@ std::optional<Masa::Authenticated> Masa::authenticate(ByteView body, std::string
   a.form = *form;
   a.serial = serial;
   a.record = std::move(**found);
-  auto ca = pki::parse_certificate(a.record.domain_ca_der);
+  // The same few domain CAs come back in request after request: parsed once (pki/parse_cache.h);
+  // what is not one DER certificate gets the general parser (and its error message) as before.
+  auto ca = pki::parse_certificate_der_cached(a.record.domain_ca_der);
+  if (!ca) ca = pki::parse_certificate(a.record.domain_ca_der);
   if (!ca) {
     reply = refuse(500, "ownership record of " + serial + ": domain CA: " + ca.error().message, serial);
     return std::nullopt;

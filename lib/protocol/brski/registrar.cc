@@ -126,9 +126,19 @@ std::variant<JudgedRequest, Answer> Registrar::judge_pledge_request(const BrskiR
   if (auto refusal = authorize_idevid(request.peer_certificates, settings_.manufacturer_trust, store_, at, false, peer))
     return *refusal;
 
+  // Signed by the IDevID the client authenticated with: that certificate (and its key, for a
+  // COSE request that carries only a kid) is the only trust; its chain to the manufacturer
+  // was checked above. A pledge may have no clock (RFC 8995 2.6.1), so created-on is not judged.
+  // verify_voucher opens the envelope once; its opened form is judged first, as if on its own.
   ByteView body = as_bytes(request.body);
-  auto opened = artifact::open_voucher_for_verification(body);
-  if (!opened) return Answer::refuse(400, "malformed voucher request: " + opened.error().message);
+  artifact::VoucherVerifyOptions o;
+  o.trust = {peer.certificate.get()};
+  o.trust_keys = {X509_get0_pubkey(peer.certificate.get())};
+  o.at = at;
+  o.serial = peer.serial;
+  auto verified = artifact::verify_voucher(body, o);
+  if (!verified) return Answer::refuse(400, "malformed voucher request: " + verified.error().message);
+  artifact::SignedVoucher* opened = &verified->opened;
   if (opened->form != *form) {
     return Answer::refuse(400, "the body is a " + std::string(artifact::form_name(opened->form)) +
                                    " voucher request but Content-Type says " + request.content_type);
@@ -139,16 +149,6 @@ std::variant<JudgedRequest, Answer> Registrar::judge_pledge_request(const BrskiR
   if (v.has("prior-signed-voucher-request"))
     return Answer::refuse(400, "the body is a registrar voucher request (it has prior-signed-voucher-request)");
 
-  // Signed by the IDevID the client authenticated with: that certificate (and its key, for a
-  // COSE request that carries only a kid) is the only trust; its chain to the manufacturer
-  // was checked above. A pledge may have no clock (RFC 8995 2.6.1), so created-on is not judged.
-  artifact::VoucherVerifyOptions o;
-  o.trust = {peer.certificate.get()};
-  o.trust_keys = {X509_get0_pubkey(peer.certificate.get())};
-  o.at = at;
-  o.serial = peer.serial;
-  auto verified = artifact::verify_voucher(body, o);
-  if (!verified) return Answer::refuse(400, "malformed voucher request: " + verified.error().message);
   if (failed(*verified, "signature") || failed(*verified, "signer-chain") ||
       (verified->signer && !pki::same_public_key(X509_get0_pubkey(verified->signer.get()), X509_get0_pubkey(peer.certificate.get())))) {
     std::string why = failed(*verified, "signature") ? detail(*verified, "signature") : detail(*verified, "signer-chain");
@@ -182,7 +182,7 @@ std::variant<JudgedRequest, Answer> Registrar::judge_pledge_request(const BrskiR
   if (!uri) return Answer::refuse(403, "cannot find the MASA for device " + peer.serial + ": " + uri.error().message);
   out.masa_uri = *uri;
   out.request_bytes = opened->envelope;
-  out.request = std::move(opened).value();
+  out.request = std::move(*opened);
   out.idevid = std::move(peer.certificate);
   out.serial = peer.serial;
   out.idevid_sha256 = peer.sha256;
