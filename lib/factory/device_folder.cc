@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "core/encoding.h"
+#include "factory/fd.h"
 
 namespace iotonb::factory {
 namespace {
@@ -19,26 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string errno_text(int err) { return std::strerror(err); }
-
-// Closes the descriptor on every path out.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 // Writes `path`, relative to the folder dir_fd refers to; `shown` is its name in messages.
 Status write_file(int dir_fd, const std::string& path, const std::string& shown, std::string_view data, mode_t mode) {

@@ -23,6 +23,7 @@
 #include "core/encoding.h"
 #include "core/files.h"
 #include "factory/device_folder.h"
+#include "factory/fd.h"
 #include "pki/certificate.h"
 
 namespace iotonb::factory {
@@ -32,30 +33,6 @@ namespace fs = std::filesystem;
 namespace fdo = artifact::fdo;
 
 std::string errno_text(int err) { return std::strerror(err); }
-
-// Closes the descriptor on every path out.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  void reset(int fd) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 Status open_dir(Fd& fd, const std::string& path) {
   fd.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
