@@ -95,7 +95,7 @@ std::optional<Result<json>> fdo_voucher(ByteView data) {
   if (vouchers->size() == 1) return Result<json>(artifact::fdo::describe_voucher(vouchers->front()));
   json list = json::array();
   for (const auto& v : *vouchers) list.push_back(artifact::fdo::describe_voucher(v));
-  return Result<json>(json{{"kind", "fdo-ownership-voucher-bundle"}, {"vouchers", std::move(list)}});
+  return Result<json>(json{{"type", "fdo-ownership-voucher-bundle"}, {"vouchers", std::move(list)}});
 }
 
 // FDO device credentials, either layout; the secret is never shown (its length is).

@@ -17,17 +17,20 @@ struct AlgorithmInfo {
   const EVP_MD* (*digest)();  // null for EdDSA, which hashes internally
   int key_type;               // EVP_PKEY_EC, EVP_PKEY_ED25519, EVP_PKEY_RSA
   std::string_view curve;     // the group name for ECDSA, empty otherwise
+  bool pss = false;           // RSASSA-PSS rather than PKCS#1 v1.5 (RSA only)
 };
 
 const EVP_MD* no_digest() { return nullptr; }
 
-constexpr std::array<AlgorithmInfo, 6> kAlgorithms{{
+constexpr std::array<AlgorithmInfo, 8> kAlgorithms{{
     {SignatureAlgorithm::es256, -7, "ES256", EVP_sha256, EVP_PKEY_EC, "prime256v1"},
     {SignatureAlgorithm::es384, -35, "ES384", EVP_sha384, EVP_PKEY_EC, "secp384r1"},
     {SignatureAlgorithm::es512, -36, "ES512", EVP_sha512, EVP_PKEY_EC, "secp521r1"},
     {SignatureAlgorithm::eddsa, -8, "EdDSA", no_digest, EVP_PKEY_ED25519, ""},
-    {SignatureAlgorithm::ps256, -37, "PS256", EVP_sha256, EVP_PKEY_RSA, ""},
+    {SignatureAlgorithm::ps256, -37, "PS256", EVP_sha256, EVP_PKEY_RSA, "", true},
+    {SignatureAlgorithm::ps384, -38, "PS384", EVP_sha384, EVP_PKEY_RSA, "", true},
     {SignatureAlgorithm::rs256, -257, "RS256", EVP_sha256, EVP_PKEY_RSA, ""},
+    {SignatureAlgorithm::rs384, -258, "RS384", EVP_sha384, EVP_PKEY_RSA, ""},
 }};
 
 const AlgorithmInfo& info(SignatureAlgorithm alg) {
@@ -49,6 +52,7 @@ std::string describe(const EVP_PKEY* key) {
     case EVP_PKEY_ED25519: return "Ed25519";
     case EVP_PKEY_ED448: return "Ed448";
     case EVP_PKEY_RSA: return "RSA";
+    case EVP_PKEY_RSA_PSS: return "RSA-PSS";
     default: return "unsupported key type";
   }
 }
@@ -196,7 +200,7 @@ Result<SignatureAlgorithm> algorithm_for_key(const EVP_PKEY* key) {
   int id = EVP_PKEY_get_base_id(key);
   if (id == EVP_PKEY_RSA) return SignatureAlgorithm::rs256;
   for (const auto& a : kAlgorithms)
-    if (a.key_type == id && a.alg != SignatureAlgorithm::ps256 && (a.curve.empty() || a.curve == curve_name(key)))
+    if (a.key_type == id && (a.curve.empty() || a.curve == curve_name(key)))
       return a.alg;
   return input_error("no COSE/JOSE signature algorithm for a " + describe(key) + " key");
 }
@@ -204,7 +208,10 @@ Result<SignatureAlgorithm> algorithm_for_key(const EVP_PKEY* key) {
 Status check_key_fits(SignatureAlgorithm alg, const EVP_PKEY* key) {
   const AlgorithmInfo& a = info(alg);
   if (key == nullptr) return verify_error(std::string(a.jose) + " needs a key, and there is none (unreadable public key?)");
-  if (EVP_PKEY_get_base_id(key) == a.key_type && (a.curve.empty() || a.curve == curve_name(key))) return ok_status();
+  const int id = EVP_PKEY_get_base_id(key);
+  // A key restricted to PSS (id-RSASSA-PSS, RFC 4055 1.2) is an RSA key for the PSS algorithms.
+  if ((id == a.key_type || (a.pss && id == EVP_PKEY_RSA_PSS)) && (a.curve.empty() || a.curve == curve_name(key)))
+    return ok_status();
   return verify_error(std::string(a.jose) + " needs " +
                       (a.key_type == EVP_PKEY_EC ? "an EC " + std::string(a.curve)
                        : a.key_type == EVP_PKEY_RSA ? std::string("an RSA")
@@ -216,7 +223,7 @@ Result<Bytes> sign(const pki::Signer& signer, SignatureAlgorithm alg, ByteView d
   const EVP_PKEY* key = signer.key();
   if (Status fits = check_key_fits(alg, key); !fits) return usage_error(signer.reference() + ": " + fits.error().message);
   const AlgorithmInfo& a = info(alg);
-  if (alg == SignatureAlgorithm::ps256) {
+  if (a.pss) {
     // Signer::sign uses PKCS#1 v1.5 for RSA; PSS needs its own context.
     core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
@@ -245,7 +252,7 @@ Status verify(const EVP_PKEY* key, SignatureAlgorithm alg, ByteView data, ByteVi
   EVP_PKEY_CTX* pctx = nullptr;
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, a.digest(), nullptr, const_cast<EVP_PKEY*>(key)) != 1)
     return internal_error("cannot verify: " + core::openssl_errors());
-  if (alg == SignatureAlgorithm::ps256) IOTONB_RETURN_IF_ERROR(set_pss(pctx));
+  if (a.pss) IOTONB_RETURN_IF_ERROR(set_pss(pctx));
   int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size());
   core::openssl_errors();  // a mismatch leaves errors on the queue; they say no more than rc
   if (rc != 1) return verify_error("signature does not verify");

@@ -19,7 +19,7 @@
 
 namespace iotonb::envelope {
 
-enum class SignatureAlgorithm { es256, es384, es512, eddsa, ps256, rs256 };
+enum class SignatureAlgorithm { es256, es384, es512, eddsa, ps256, ps384, rs256, rs384 };
 
 std::int64_t cose_label(SignatureAlgorithm alg);      // ES256 -7, ...
 std::string_view jose_name(SignatureAlgorithm alg);   // "ES256", ...
@@ -27,7 +27,8 @@ std::optional<SignatureAlgorithm> from_cose_label(std::int64_t label);
 std::optional<SignatureAlgorithm> from_jose_name(std::string_view name);
 
 // The algorithm a key signs with: P-256 ES256, P-384 ES384, P-521 ES512, Ed25519 EdDSA,
-// RSA RS256. Other keys are an input error naming the key type.
+// RSA RS256 (any size; RS384, PS256 and PS384 are there for verifying and for callers that
+// ask for them, e.g. FDO's RSA 3072 entries, FDO 1.1 3.3.2). Other keys are an input error naming the key type.
 Result<SignatureAlgorithm> algorithm_for_key(const EVP_PKEY* key);
 // Whether key is the one alg needs (the policy above); the error names both.
 Status check_key_fits(SignatureAlgorithm alg, const EVP_PKEY* key);

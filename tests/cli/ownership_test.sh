@@ -132,10 +132,10 @@ check "nothing written by the refused creates" test ! -e y.ov -a ! -e y.dc
 
 # --- iotonb inspect and ownership inspect: vouchers and credentials ----------------------------------
 expect_exit 0 "iotonb inspect recognises a voucher" -- inspect p256.3.ov --format json
-expect_stdout_has '"kind":"fdo-ownership-voucher"'
+expect_stdout_has '"type":"fdo-ownership-voucher"'
 expect_stdout_has '"entry_count":3'
 expect_exit 0 "iotonb inspect recognises a device credential" -- inspect p256.dc --format json
-expect_stdout_has '"kind":"fdo-device-credential"'
+expect_stdout_has '"type":"fdo-device-credential"'
 expect_stdout_has '"hmac_secret_length":32'
 secret="$(secret_hex p384.dc)"
 expect_exit 0 "ownership inspect a credential (text)" -- ownership inspect p384.dc
@@ -147,7 +147,7 @@ check "the secret is not in the diagnostic notation" bash -c "! grep -qi '$secre
 expect_exit 0 "ownership inspect a voucher (diag)" -- ownership inspect p384.3.ov --format diag
 expect_stdout_has "18([<<{1: -35}>>"
 expect_exit 0 "iotonb inspect, several vouchers in one file" -- inspect <(cat p256.ov p384.ov) --format json
-expect_stdout_has '"kind":"fdo-ownership-voucher-bundle"'
+expect_stdout_has '"type":"fdo-ownership-voucher-bundle"'
 
 # --- Several vouchers in one file ------------------------------------------------------------------
 cat p256.1.ov x5.1.ov >two.ov

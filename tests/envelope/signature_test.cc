@@ -13,13 +13,16 @@ using test::share;
 
 TEST(SignatureAlgorithm, LabelsAndNamesRoundTrip) {
   for (auto alg : {SignatureAlgorithm::es256, SignatureAlgorithm::es384, SignatureAlgorithm::es512,
-                   SignatureAlgorithm::eddsa, SignatureAlgorithm::ps256, SignatureAlgorithm::rs256}) {
+                   SignatureAlgorithm::eddsa, SignatureAlgorithm::ps256, SignatureAlgorithm::ps384,
+                   SignatureAlgorithm::rs256, SignatureAlgorithm::rs384}) {
     EXPECT_EQ(from_cose_label(cose_label(alg)), alg);
     EXPECT_EQ(from_jose_name(jose_name(alg)), alg);
   }
   EXPECT_EQ(cose_label(SignatureAlgorithm::es256), -7);
   EXPECT_EQ(cose_label(SignatureAlgorithm::eddsa), -8);
   EXPECT_EQ(cose_label(SignatureAlgorithm::rs256), -257);
+  EXPECT_EQ(cose_label(SignatureAlgorithm::rs384), -258);
+  EXPECT_EQ(cose_label(SignatureAlgorithm::ps384), -38);
   EXPECT_FALSE(from_cose_label(-999));
   EXPECT_FALSE(from_jose_name("none"));
   EXPECT_FALSE(from_jose_name("es256"));  // JWS names are case-sensitive (RFC 7515 4.1.1)
@@ -69,7 +72,9 @@ INSTANTIATE_TEST_SUITE_P(Keys, SignVerify,
                                            std::pair{pki::KeyType::p384, SignatureAlgorithm::es384},
                                            std::pair{pki::KeyType::ed25519, SignatureAlgorithm::eddsa},
                                            std::pair{pki::KeyType::rsa2048, SignatureAlgorithm::rs256},
-                                           std::pair{pki::KeyType::rsa2048, SignatureAlgorithm::ps256}));
+                                           std::pair{pki::KeyType::rsa2048, SignatureAlgorithm::ps256},
+                                           std::pair{pki::KeyType::rsa3072, SignatureAlgorithm::rs384},
+                                           std::pair{pki::KeyType::rsa3072, SignatureAlgorithm::ps384}));
 
 TEST(SignatureAlgorithm, EcdsaSignatureOfTheWrongLengthIsRefused) {
   auto key = new_key(pki::KeyType::p256);

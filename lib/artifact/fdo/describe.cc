@@ -65,7 +65,7 @@ std::string guid_text(ByteView guid) {
 
 Json describe_voucher(const OwnershipVoucher& v) {
   Json d;
-  d["kind"] = "fdo-ownership-voucher";
+  d["type"] = "fdo-ownership-voucher";
   d["protocol_version"] = kProtocolVersion;
   d["guid"] = guid_text(v.header.guid);
   d["device_info"] = core::to_utf8_lossy(v.header.device_info);
@@ -92,7 +92,7 @@ Json describe_voucher(const OwnershipVoucher& v) {
 
 Json describe_credential(const DeviceCredential& dc) {
   Json d;
-  d["kind"] = "fdo-device-credential";
+  d["type"] = "fdo-device-credential";
   d["layout"] = dc.layout == DeviceCredential::Layout::fdo ? "fdo" : "fdo-rs";
   d["active"] = dc.active;
   d["guid"] = guid_text(dc.guid);

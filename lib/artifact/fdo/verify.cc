@@ -87,6 +87,23 @@ Status check_device_chain(const std::vector<Bytes>& chain, core::UnixTime at) {
   return ok_status();
 }
 
+// FDO 1.1 3.3.2 ties the signature scheme to the signer's pkType: PKCS#1 v1.5 (RS256/RS384) to
+// RSA2048RESTR and RSAPKCS, PSS (PS256/PS384) to RSAPSS, ECDSA to the SECP pkTypes (whose curve
+// verify_sign1 holds the key to).
+Status check_scheme(const envelope::cose::Sign1& entry, std::int64_t signer_type) {
+  using envelope::SignatureAlgorithm;
+  IOTONB_ASSIGN_OR_RETURN(SignatureAlgorithm alg, envelope::cose::algorithm(entry));
+  const bool pkcs1 = alg == SignatureAlgorithm::rs256 || alg == SignatureAlgorithm::rs384;
+  const bool pss = alg == SignatureAlgorithm::ps256 || alg == SignatureAlgorithm::ps384;
+  const bool fits = signer_type == pk_type::rsapss                                          ? pss
+                    : signer_type == pk_type::rsa2048restr || signer_type == pk_type::rsapkcs ? pkcs1
+                                                                                              : !pkcs1 && !pss;
+  if (!fits)
+    return verify_error(std::string(envelope::jose_name(alg)) + " does not go with the signer's pkType " +
+                        pk_type_name(signer_type));
+  return ok_status();
+}
+
 std::string describe(const PublicKey& key) { return pk_type_name(key.type) + " in " + pk_encoding_name(key.encoding); }
 
 Status same_key(const PublicKey& key, const EVP_PKEY* expected, const std::string& what) {
@@ -116,7 +133,9 @@ std::vector<Check> verify_entries(const OwnershipVoucher& v) {
     if (!broken.empty()) {
       add(checks, prefix + "signature", CheckResult::fail, broken);
     } else {
-      add(checks, prefix + "signature", envelope::cose::verify_sign1(e.message, signer.get()), "signed by " + signer_name);
+      Status signature = check_scheme(e.message, v.header.manufacturer_key.type);
+      if (signature.ok()) signature = envelope::cose::verify_sign1(e.message, signer.get());
+      add(checks, prefix + "signature", signature, "signed by " + signer_name);
     }
     Status previous = i == 0 ? check_hash(e.previous, {v.header_bytes, v.hmac_encoded}, "OVEHashPrevEntry over the header and its HMAC")
                              : check_hash(e.previous, {v.entries[i - 1].encoded}, "OVEHashPrevEntry over entry " + std::to_string(i - 1));
