@@ -167,7 +167,7 @@ void check_pinned_domain(Report& r, const Voucher& v, const VoucherVerifyOptions
   r.skip("pinned-domain", "the " + std::string(kind_name(v.kind())) + " pins no domain");
 }
 
-void check_prior_signed(Report& r, const Voucher& outer) {
+void check_prior_signed(Report& r, const Voucher& outer, bool check_signature_here) {
   auto prior = outer.binary("prior-signed-voucher-request");
   if (!prior) return;
   auto opened = open_voucher_for_verification(*prior);
@@ -184,7 +184,9 @@ void check_prior_signed(Report& r, const Voucher& outer) {
   VoucherVerifyOptions inner;
   core::X509Ptr cms_signer;
   std::vector<core::X509Ptr> carried;
-  if (opened->certificate_ders.empty() && !std::holds_alternative<envelope::cms::SignedData>(opened->parsed)) {
+  if (!check_signature_here) {
+    r.skip("prior-signed", "the pledge's request signature is left to the caller");
+  } else if (opened->certificate_ders.empty() && !std::holds_alternative<envelope::cms::SignedData>(opened->parsed)) {
     r.skip("prior-signed", "the pledge's request carries no certificate; its signature is checked against the "
                            "IDevID from the TLS/DTLS handshake, not here");
   } else if (auto signer = check_signature(*opened, inner, cms_signer, carried); !signer) {
@@ -265,7 +267,7 @@ Result<VoucherVerification> verify_voucher(ByteView input, const VoucherVerifyOp
       else r.fail("nonce", "nonce " + core::to_hex(nonce->bytes) + " does not match the nonce sent (" + *opts.nonce + ")");
     }
     if (v.kind() == VoucherKind::voucher) check_pinned_domain(r, v, opts);
-    if (registrar_request) check_prior_signed(r, v);
+    if (registrar_request) check_prior_signed(r, v, opts.check_prior_signature);
   }
   out.opened = std::move(sv);
   return out;

@@ -32,6 +32,11 @@ struct VoucherVerifyOptions {
   std::optional<std::string> nonce;         // the nonce as sent: hex, base64, base64url or text
   const X509* domain_cert = nullptr;        // the certificate the voucher must pin
   std::vector<const X509*> domain_chain;    // its intermediates, for a pinned CA
+  // Whether a registrar request's prior-signed pledge request has its signature checked
+  // here. A caller that verifies the pledge request itself (the MASA, against its
+  // manufacturer trust) turns this off so the signature is not checked twice; the nonce and
+  // serial comparisons between the two requests still happen.
+  bool check_prior_signature = true;
 };
 
 struct VoucherVerification {

@@ -117,11 +117,12 @@ class MasaTest : public ::testing::Test {
 
   Bytes registrar_request(const Bytes& prior, const Registrar& r, VoucherForm form = VoucherForm::cms,
                           std::optional<std::string> serial = {}, bool with_nonce = true,
-                          core::UnixTime created = kNow - 5) {
+                          core::UnixTime created = kNow - 5, std::optional<Bytes> other_nonce = {}) {
     auto opened = must(artifact::open_voucher(prior), "open prior");
     Voucher v(VoucherKind::request);
     v.set_text("serial-number", serial.value_or(*opened.voucher->serial_number()));
-    if (with_nonce && opened.voucher->has("nonce")) v.set("nonce", *opened.voucher->get("nonce"));
+    if (other_nonce) v.set_bytes("nonce", *other_nonce);
+    else if (with_nonce && opened.voucher->has("nonce")) v.set("nonce", *opened.voucher->get("nonce"));
     v.set_text("created-on", core::format_rfc3339(created));
     v.set_bytes("prior-signed-voucher-request", prior);
     auto signer = pki::memory_signer(test::share(r.key.get()), "memory:registrar");
@@ -251,6 +252,24 @@ TEST_F(MasaTest, TamperedRegistrarSignatureIs403) {
   request[request.size() - 3] ^= 0x01;
   MasaReply r = ask(request);
   EXPECT_EQ(r.status, 403) << describe(r);
+}
+
+// The pledge request's signature is checked once, against the manufacturer CA (the registrar
+// request's own verification leaves it to the MASA): a broken one is still refused.
+TEST_F(MasaTest, TamperedPledgeSignatureIs403) {
+  Bytes prior = pledge_request(device);
+  prior[prior.size() - 3] ^= 0x01;
+  MasaReply r = ask(registrar_request(prior, registrar));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("pledge voucher request: signature"), std::string::npos) << describe(r);
+}
+
+// Whichever check verifies the pledge request's signature, the registrar's nonce must still
+// be the pledge's.
+TEST_F(MasaTest, RegistrarNonceOtherThanThePledgesIs403) {
+  MasaReply r = ask(registrar_request(pledge_request(device), registrar, VoucherForm::cms, {}, true, kNow - 5, Bytes(16, 0x33)));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("nonce"), std::string::npos) << describe(r);
 }
 
 TEST_F(MasaTest, IdevidFromAnotherManufacturerIs403) {

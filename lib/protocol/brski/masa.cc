@@ -109,10 +109,12 @@ std::optional<Masa::Authenticated> Masa::authenticate(ByteView body, std::string
   }
 
   // The registrar's request: envelope, signature, cmcRA, times and the prior-signed pledge
-  // request's signature, nonce and serial. Its chain is judged below, against the domain CA
-  // of the ownership record, which the serial inside names.
+  // request's nonce and serial. Its chain is judged below, against the domain CA of the
+  // ownership record, which the serial inside names; the pledge request's signature is
+  // checked once, below, with its chain to the manufacturer CA.
   artifact::VoucherVerifyOptions outer_opts;
   outer_opts.at = now;
+  outer_opts.check_prior_signature = false;
   auto outer = artifact::verify_voucher(body, outer_opts);
   if (!outer) {
     reply = refuse(400, "malformed voucher request: " + outer.error().message);
