@@ -5,7 +5,7 @@
 _iotonb_subcommands()
 {
     case $1 in
-        '') echo 'ca idevid cert csr key voucher ownership supply-chain masa registrar enroll device inspect help' ;;
+        '') echo 'ca idevid cert csr key voucher ownership supply-chain masa registrar enroll attest device inspect help' ;;
         'ca') echo 'create' ;;
         'idevid') echo 'mint' ;;
         'cert') echo 'inspect verify' ;;
@@ -18,6 +18,7 @@ _iotonb_subcommands()
         'supply-chain') echo 'purchase' ;;
         'masa') echo 'serve claim' ;;
         'registrar') echo 'serve allow devices' ;;
+        'attest') echo 'create verify inspect appraise evidence' ;;
         'device') echo 'wipe show' ;;
     esac
 }
@@ -271,10 +272,41 @@ _iotonb()
         'enroll:--form') COMPREPLY=($(compgen -W 'cms cose' -- "$cur")); return ;;
         'enroll:--key-type') COMPREPLY=($(compgen -W 'p256 p384 ed25519 rsa2048 rsa3072' -- "$cur")); return ;;
         'enroll:--common-name') :; return ;;
+        'enroll:--evidence') _iotonb_files; return ;;
         'enroll:--timeout') :; return ;;
         'enroll:--retries') :; return ;;
         'enroll:--now') :; return ;;
         'enroll:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'attest create:--claims') _iotonb_files; return ;;
+        'attest create:--key') _iotonb_files; return ;;
+        'attest create:--key-password-file') _iotonb_files; return ;;
+        'attest create:--cert') :; return ;;
+        'attest create:--kid') :; return ;;
+        'attest create:--format') COMPREPLY=($(compgen -W 'cbor hex base64' -- "$cur")); return ;;
+        'attest create:-o'|'attest create:--out') _iotonb_files; return ;;
+        'attest create:--nonce') :; return ;;
+        'attest create:--profile') COMPREPLY=($(compgen -W 'eat psa2' -- "$cur")); return ;;
+        'attest verify:--key') _iotonb_files; return ;;
+        'attest verify:--trust') :; return ;;
+        'attest verify:--nonce') :; return ;;
+        'attest verify:--at') :; return ;;
+        'attest verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'attest inspect:--format') COMPREPLY=($(compgen -W 'text json diag' -- "$cur")); return ;;
+        'attest appraise:--key') _iotonb_files; return ;;
+        'attest appraise:--trust') :; return ;;
+        'attest appraise:--nonce') :; return ;;
+        'attest appraise:--at') :; return ;;
+        'attest appraise:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'attest appraise:--policy') _iotonb_files; return ;;
+        'attest evidence:--device') _iotonb_files; return ;;
+        'attest evidence:--key') _iotonb_files; return ;;
+        'attest evidence:--key-password-file') _iotonb_files; return ;;
+        'attest evidence:--cert') :; return ;;
+        'attest evidence:--kid') :; return ;;
+        'attest evidence:--format') COMPREPLY=($(compgen -W 'cbor hex base64' -- "$cur")); return ;;
+        'attest evidence:-o'|'attest evidence:--out') _iotonb_files; return ;;
+        'attest evidence:--nonce') :; return ;;
+        'attest evidence:--now') :; return ;;
         'device wipe:--state') _iotonb_dirs; return ;;
         'device wipe:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'device show:--state') _iotonb_dirs; return ;;
@@ -285,7 +317,7 @@ _iotonb()
     local words= opts= args=
     case $cmd in
         '')
-            words='ca idevid cert csr key voucher ownership supply-chain masa registrar enroll device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
+            words='ca idevid cert csr key voucher ownership supply-chain masa registrar enroll attest device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
         'ca')
             words='create' opts='-h --help --help-all' args= ;;
         'ca create')
@@ -365,7 +397,19 @@ _iotonb()
         'registrar devices')
             words='' opts='-h --help --help-all --config --store --reason --format' args= ;;
         'enroll')
-            words='' opts='-h --help --help-all --registrar --state --idevid-cert --idevid-key --idevid-key-password-file --masa-trust --form --key-type --common-name --timeout --retries --renew --force --now --format' args= ;;
+            words='' opts='-h --help --help-all --registrar --state --idevid-cert --idevid-key --idevid-key-password-file --masa-trust --form --key-type --common-name --evidence --timeout --retries --renew --force --now --format' args= ;;
+        'attest')
+            words='create verify inspect appraise evidence' opts='-h --help --help-all' args= ;;
+        'attest create')
+            words='' opts='-h --help --help-all --claims --key --key-password-file --cert --kid --format -o --out --force --nonce --profile' args= ;;
+        'attest verify')
+            words='' opts='-h --help --help-all --key --trust --nonce --at --format' args= ;;
+        'attest inspect')
+            words='' opts='-h --help --help-all --format' args= ;;
+        'attest appraise')
+            words='' opts='-h --help --help-all --key --trust --nonce --at --format --policy' args= ;;
+        'attest evidence')
+            words='' opts='-h --help --help-all --device --key --key-password-file --cert --kid --format -o --out --force --nonce --now' args= ;;
         'device')
             words='wipe show' opts='-h --help --help-all' args= ;;
         'device wipe')

@@ -84,6 +84,19 @@ const std::vector<CommandGroup>& command_groups() {
        "and fetches its network profile; the result is written to the device state folder as one set. --renew "
        "replaces the LDevID through simplereenroll.",
        groups::define_enroll},
+      {"attest", "Create, verify, inspect and appraise Entity Attestation Tokens (EAT, PSA); act as the device",
+       "Entity Attestation Tokens (RFC 9711) are CWTs (RFC 8392) in which a device states signed claims about itself: "
+       "its hardware model and manufacturer, software name, version and measurements, debug state, secure boot, the "
+       "verifier's nonce. 'create' mints a token from a claims file (ES256, ES384 or EdDSA; kid or x5chain), "
+       "'verify' checks the signature, signer chain, nonce and iat/nbf/exp, 'inspect' shows the claims by name "
+       "(PSA attestation tokens, profiles 1 and 2, included), 'appraise' compares them with reference values and "
+       "gives the verdict affirming, warning or contraindicated, and 'evidence' plays the device: it measures the "
+       "files a device description lists and signs evidence for a nonce.\n"
+       "Example, verifier and device:\n"
+       "  iotonb attest evidence --device device.yaml --key device.key --nonce $NONCE -o evidence.cbor\n"
+       "  iotonb attest verify evidence.cbor --key device.crt --nonce $NONCE\n"
+       "  iotonb attest appraise evidence.cbor --policy reference.yaml --key device.crt --nonce $NONCE",
+       groups::define_attest},
       {"device", "Show or wipe a device's state folder",
        "'show' summarises a device state folder (IDevID, enrollment, LDevID, network profile); 'wipe' removes "
        "everything but the birth identity (idevid.crt, idevid.key, chain.pem) so the device can onboard again.",
@@ -91,7 +104,8 @@ const std::vector<CommandGroup>& command_groups() {
       {"inspect", "Detect what a file is and show it",
        "Recognises certificates, certificate requests, public and private keys (PEM or DER) and shows "
        "them as 'iotonb cert inspect' would, vouchers as 'iotonb voucher inspect' would, and FDO ownership "
-       "vouchers and device credentials as 'iotonb ownership inspect' would. Private key material and device "
+       "vouchers and device credentials as 'iotonb ownership inspect' would, and attestation tokens as 'iotonb attest "
+       "inspect' would. Private key material and device "
        "secrets are never printed.",
        groups::define_inspect},
       {"help", "Show help for a command group or verb",

@@ -30,4 +30,16 @@ void print_description(const Context& ctx, const nlohmann::ordered_json& descrip
   }
 }
 
+void print_inspection(const Context& ctx, const std::vector<nlohmann::ordered_json>& described, const std::string& diag,
+                      const std::string& format) {
+  if (format == "diag") {
+    *ctx.out << diag;
+    return;
+  }
+  for (std::size_t i = 0; i < described.size(); ++i) {
+    if (i > 0 && format == "text") *ctx.out << '\n';
+    print_description(ctx, described[i], format == "json" ? Format::json : Format::text);
+  }
+}
+
 }  // namespace iotonb::cli

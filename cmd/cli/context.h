@@ -6,6 +6,7 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,5 +34,10 @@ Result<Format> parse_format(const std::string& name);
 
 // Prints one artifact description in text or JSON (one compact object per line).
 void print_description(const Context& ctx, const nlohmann::ordered_json& description, Format format);
+// What an inspect verb prints once every file was read (so a bad later file leaves no
+// output): format "diag" prints diag as it is; "json" one object per line; "text" the
+// descriptions separated by blank lines.
+void print_inspection(const Context& ctx, const std::vector<nlohmann::ordered_json>& described, const std::string& diag,
+                      const std::string& format);
 
 }  // namespace iotonb::cli

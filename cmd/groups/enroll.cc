@@ -27,6 +27,7 @@ struct Options {
   std::string form = "cms";
   std::string key_type;
   std::string common_name;
+  std::string evidence;
   double timeout = 30;
   int retries = 5;
   bool renew = false;
@@ -49,6 +50,7 @@ void print_text(const Context& ctx, const service::EnrollResult& r) {
   out << "  valid until:     " << r.ldevid.not_after << '\n';
   out << "  SHA-256:         " << r.ldevid.fingerprint << '\n';
   if (!r.previous_ldevid_serial.empty()) out << "  replaced serial: " << r.previous_ldevid_serial << '\n';
+  if (r.attestation.is_object()) out << "  attestation:     " << r.attestation.value("verdict", "") << '\n';
   if (r.network_profile.is_object()) {
     out << "  network profile:";
     for (const auto& [k, v] : r.network_profile.items()) out << ' ' << k << '=' << (v.is_string() ? v.get<std::string>() : v.dump());
@@ -65,8 +67,9 @@ void print_text(const Context& ctx, const service::EnrollResult& r) {
 Status run(const Options& o, Context& ctx) {
   IOTONB_ASSIGN_OR_RETURN(Format format, parse_format(o.format));
   if (o.timeout <= 0 || o.timeout > 3600) return usage_error("--timeout: must be between 0 and 3600 seconds");
-  if (o.renew && (!o.masa_trust.empty() || !o.idevid_cert.empty() || !o.idevid_key.empty() || o.force))
-    return usage_error("--renew uses the stored enrollment: --masa-trust, --idevid-cert, --idevid-key and --force do not apply");
+  if (o.renew && (!o.masa_trust.empty() || !o.idevid_cert.empty() || !o.idevid_key.empty() || o.force || !o.evidence.empty()))
+    return usage_error(
+        "--renew uses the stored enrollment: --masa-trust, --idevid-cert, --idevid-key, --evidence and --force do not apply");
   if (!o.renew && o.registrar.empty()) return usage_error("--registrar is required (unless --renew)");
   if (!o.renew && o.masa_trust.empty()) return usage_error("--masa-trust is required (unless --renew)");
 
@@ -82,6 +85,7 @@ Status run(const Options& o, Context& ctx) {
   }
   eo.ldevid_common_name = o.common_name;
   eo.force = o.force;
+  eo.evidence = o.evidence;
   if (!o.now.empty()) {
     IOTONB_ASSIGN_OR_RETURN(eo.now, resolve_now(o.now));
   }
@@ -146,6 +150,10 @@ void define_enroll(CLI::App& group, Context& ctx) {
       ->type_name("TYPE");
   group.add_option("--common-name", o->common_name, "commonName for the LDevID subject (serialNumber is always there)")
       ->type_name("CN");
+  group.add_option("--evidence", o->evidence,
+                   "Device description (claims, files to measure): send evidence signed with the IDevID key before the "
+                   "voucher request, for a registrar that appraises it")
+      ->type_name("FILE");
   group.add_option("--timeout", o->timeout, "Seconds to wait for each answer")->capture_default_str()->type_name("S");
   group.add_option("--retries", o->retries, "Retries after 202/503 (Retry-After, else exponential backoff)")
       ->check(CLI::Range(0, 20))
@@ -156,7 +164,10 @@ void define_enroll(CLI::App& group, Context& ctx) {
   add_now(group, o->now);
   add_format(group, o->format, {"text", "json"});
   group.footer(
-      "Steps: provisional TLS with the IDevID as client certificate; GET /.well-known/est/cacerts; POST\n"
+      "Steps: provisional TLS with the IDevID as client certificate; GET /.well-known/est/cacerts; with\n"
+      "--evidence, POST /.well-known/brski/attestation-nonce and then the evidence (an EAT with that nonce, the\n"
+      "description's claims and the SHA-256 of the files it lists, signed with the IDevID key) to\n"
+      "/.well-known/brski/attestation, which the registrar appraises (contraindicated: refused, exit 1); POST\n"
       "/.well-known/brski/requestvoucher (nonce, proximity-registrar-cert); verify the voucher (MASA signature\n"
       "and chain to --masa-trust, serial-number, nonce, times) and the registrar's TLS chain against its\n"
       "pinned-domain-cert, else report voucher_status false and stop; voucher_status; a new key on the device;\n"
@@ -168,7 +179,7 @@ void define_enroll(CLI::App& group, Context& ctx) {
       "with a new key and the same subject; ldevid.key, ldevid.crt and enrollment.json are replaced as one set.\n"
       "--format json prints {result, serial-number, registrar, state, voucher{form, assertion, nonce, created-on,\n"
       "expires-on, signer, pinned-domain}, ldevid{serial, subject, issuer, fingerprint-sha256, not-before,\n"
-      "not-after, key-type, replaced-serial}, network-profile, steps[{step, ms, http-status, attempts}], total-ms,\n"
+      "not-after, key-type, replaced-serial}, attestation{verdict, claims}, network-profile, steps[{step, ms, http-status, attempts}], total-ms,\n"
       "warnings}.\n"
       "Exit: 0 enrolled; 1 a check failed (voucher, pinned domain, LDevID) or the registrar refused with 401,\n"
       "403 or 404 (its message is printed); 2 usage; 3 unreadable input or state; 4 network failure or another\n"

@@ -8,6 +8,7 @@
 
 namespace iotonb::cli::groups {
 
+void define_attest(CLI::App& group, Context& ctx);
 void define_ca(CLI::App& group, Context& ctx);
 void define_cert(CLI::App& group, Context& ctx);
 void define_csr(CLI::App& group, Context& ctx);

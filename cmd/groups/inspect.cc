@@ -2,6 +2,7 @@
 // artifact kind (certificates, keys, vouchers; later tokens and MUD files) is a row here.
 #include <memory>
 
+#include "artifact/eat/describe.h"
 #include "artifact/fdo/credential.h"
 #include "artifact/fdo/describe.h"
 #include "artifact/fdo/voucher.h"
@@ -106,6 +107,22 @@ std::optional<Result<json>> fdo_credential(ByteView data) {
   return Result<json>(artifact::fdo::describe_credential(*dc));
 }
 
+// Entity Attestation Tokens (COSE_Sign1 over a claims map, raw or as hex/base64 text). A
+// constrained voucher is a COSE_Sign1 too, and its SID-keyed map would read as claims: a map
+// keyed by a voucher SID alone (8366bis 2451, 2501; older 1001100, 1001154) is left to the
+// voucher row, damaged or not.
+std::optional<Result<json>> attestation_token(ByteView data) {
+  auto bytes = artifact::eat::token_bytes(data);
+  if (!bytes) return std::nullopt;
+  auto token = artifact::eat::decode_token(*bytes);
+  if (!token || token->claims_error) return std::nullopt;
+  const auto& claims = token->claims.as_map();
+  if (claims.size() == 1)
+    for (std::int64_t sid : {2451, 2501, 1001100, 1001154})
+      if (claims.front().first.as_int64() == sid) return std::nullopt;
+  return Result<json>(artifact::eat::describe_token(*token));
+}
+
 constexpr Recogniser kRecognisers[] = {
     {"certificate", certificates},
     {"certificate request", certificate_request},
@@ -113,6 +130,7 @@ constexpr Recogniser kRecognisers[] = {
     {"private key", private_key},
     {"FDO ownership voucher", fdo_voucher},
     {"FDO device credential", fdo_credential},
+    {"attestation token", attestation_token},
     {"voucher", voucher},
 };
 
@@ -138,7 +156,7 @@ Status run(const Options& o, Context& ctx) {
     }
     if (!found)
       return input_error(file + ": not a recognised artifact (certificate, certificate request, key, voucher, FDO "
-                                "ownership voucher or device credential)");
+                                "ownership voucher or device credential, attestation token)");
     if (files.size() > 1) (*found)["file"] = file;
     results.push_back(std::move(*found));
   }
@@ -154,7 +172,8 @@ Status run(const Options& o, Context& ctx) {
 void define_inspect(CLI::App& group, Context& ctx) {
   auto o = std::make_shared<Options>();
   group.add_option("file", o->files,
-                   "Files to inspect (PEM, DER, any voucher form, FDO vouchers and device credentials); - or none for stdin")
+                   "Files to inspect (PEM, DER, any voucher form, FDO vouchers and device credentials, attestation "
+                   "tokens); - or none for stdin")
       ->type_name("FILE");
   add_format(group, o->format, {"text", "json"});
   group.callback([o, &ctx] { ctx.action = [o, &ctx] { return run(*o, ctx); }; });

@@ -253,14 +253,7 @@ Status run_inspect(const InspectOptions& o, Context& ctx) {
       described.push_back(std::move(d));
     }
   }
-  if (o.format == "diag") {
-    *ctx.out << diag;
-    return {};
-  }
-  for (std::size_t i = 0; i < described.size(); ++i) {
-    if (i > 0 && o.format == "text") *ctx.out << '\n';
-    print_description(ctx, described[i], o.format == "json" ? Format::json : Format::text);
-  }
+  print_inspection(ctx, described, diag, o.format);
   return {};
 }
 

@@ -100,12 +100,22 @@ Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Conte
   if (!device && !allowed) return verify_error("no device with serial " + o.serial + " in " + store.path());
   IOTONB_ASSIGN_OR_RETURN(auto ldevids, store.ldevids(o.serial));
   IOTONB_ASSIGN_OR_RETURN(auto reports, store.reports(o.serial));
+  IOTONB_ASSIGN_OR_RETURN(auto attestation, store.attestation(o.serial));
   json j = device ? device_json(*device) : json{{"serial", o.serial}, {"status", "never-seen"}};
   if (allowed) {
     j["allow_list"] = {{"purchase", allowed->purchase_id}, {"owner", allowed->owner},
                        {"idevid_sha256", allowed->idevid_sha256}, {"added_at", when(allowed->added_at)}};
   } else {
     j["allow_list"] = nullptr;
+  }
+  if (attestation) {
+    json appraisal = json::parse(attestation->appraisal, nullptr, false);
+    j["attestation"] = {{"verdict", attestation->verdict},
+                        {"attested_at", when(attestation->attested_at)},
+                        {"idevid_sha256", attestation->idevid_sha256},
+                        {"claims", appraisal.is_object() && appraisal.contains("claims") ? appraisal["claims"] : json::array()}};
+  } else {
+    j["attestation"] = nullptr;
   }
   j["ldevids"] = json::array();
   for (const auto& l : ldevids) {
@@ -133,6 +143,13 @@ Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Conte
   }
   if (allowed) out << "  allow-list:        purchase " << allowed->purchase_id << " (" << allowed->owner << ")\n";
   else out << "  allow-list:        not listed\n";
+  if (attestation) {
+    out << "  attestation:       " << attestation->verdict << " at " << when(attestation->attested_at) << '\n';
+    for (const auto& c : j["attestation"]["claims"])
+      out << "    " << c.value("claim", "") << ": " << c.value("verdict", "") << " (" << c.value("reason", "") << ")\n";
+  } else {
+    out << "  attestation:       none\n";
+  }
   out << "LDevIDs (" << ldevids.size() << ")\n";
   for (const auto& l : ldevids) {
     out << "  " << l.cert_serial_hex << "  " << store::ldevid_status_name(l.status) << "  issued " << when(l.issued_at)
@@ -191,10 +208,18 @@ void define_registrar(CLI::App& group, Context& ctx) {
     s->footer("Prints one line when listening: 'registrar listening on https://ADDR:PORT', or with --format json\n"
               "{service,url,address,port,store}. Stops cleanly on SIGINT or SIGTERM (exit 0).\n"
               "Routes: /.well-known/brski/{requestvoucher,voucher_status,enrollstatus},\n"
-              "/.well-known/est/{cacerts,csrattrs,simpleenroll,simplereenroll}, /.well-known/iotonb/network-profile.\n"
+              "/.well-known/est/{cacerts,csrattrs,simpleenroll,simplereenroll}, /.well-known/iotonb/network-profile;\n"
+              "with attestation, /.well-known/brski/{attestation-nonce,attestation}: the pledge gets a nonce (JSON\n"
+              "{nonce, expires-in}, bound to its IDevID, usable once) and sends an EAT with it signed by its IDevID\n"
+              "key (application/eat+cwt, see `iotonb enroll --evidence`); the registrar appraises it against\n"
+              "attestation.policy (the reference values of `iotonb attest appraise`) before it asks the MASA:\n"
+              "contraindicated is refused (403), warning is onboarded into network.quarantine-segment, and the\n"
+              "verdict is kept with the device (`registrar devices show`). required: true refuses a voucher request\n"
+              "without a recent appraisal; lifetime bounds the nonce and the appraisal (default 5m).\n"
               "registrar.yaml keys: listen{address,port} tls{cert,key,chain,password-file}\n"
               "domain-ca{cert,key,chain,password-file} manufacturer-trust masa{url,trust} store\n"
-              "network{network-id,authentication,segment} ldevid{validity} limits{max-body,read-timeout-ms,threads};\n"
+              "network{network-id,authentication,segment,quarantine-segment} ldevid{validity}\n"
+              "attestation{policy,required,lifetime} limits{max-body,read-timeout-ms,threads};\n"
               "relative paths are relative to the file's folder.");
     s->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_serve(*o, ctx); }; });
   }

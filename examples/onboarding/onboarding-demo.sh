@@ -4,9 +4,12 @@
 #   manufacturer   root CA, MASA certificates, IDevIDs for a small batch
 #   supply chain   a purchase record selling the batch to the owner, loaded by the MASA
 #                  (ownership records) and the owner's registrar (allow-list)
-#   owner          domain CA, registrar certificate (cmcRA), `registrar serve`
-#   device         `iotonb enroll`: voucher, pinned registrar, LDevID, network profile;
-#                  then `device wipe` and enrolling again, as a wiped device would
+#   owner          domain CA, registrar certificate (cmcRA), `registrar serve` requiring
+#                  attestation: reference values for the firmware the owner has vetted
+#   device         `iotonb enroll --evidence`: evidence appraised (a device with debug
+#                  enabled is refused, one running unvetted software is quarantined),
+#                  voucher, pinned registrar, LDevID, network profile; then `device wipe`
+#                  and enrolling again, as a wiped device would
 # The servers bind 127.0.0.1 on free ports and stop when the script ends.
 #   IOTONB_BIN   the iotonb binary (default: iotonb on PATH)
 #   DEMO_DIR     keep the files there instead of a temporary folder that is removed
@@ -82,6 +85,25 @@ step "Supply chain: the manufacturer signs the sale; MASA and registrar load it 
 "$iotonb" supply-chain purchase --manufacturer-key manufacturer-ca.key --manufacturer-cert manufacturer-ca.crt \
   --owner 'Example Owner' --domain-ca domain-ca.crt --devices devices -o purchase.p7
 "$iotonb" masa claim --purchase purchase.p7 --config masa.yaml
+
+step "Attestation: what the devices measure and state, and the reference values the owner accepts"
+printf 'example thermostat firmware 1.4.2\n' > firmware.bin
+describe() {  # describe NAME SWVERSION DBGSTAT: a device description for `enroll --evidence`
+  printf 'claims: {hwmodel: hex:0102, swversion: %s, dbgstat: %s, oemboot: true}\nmeasure: [{name: firmware, file: firmware.bin}]\n' \
+    "$2" "$3" > "$1.yaml"
+}
+describe healthy 1.4.2 disabled-permanently
+describe unvetted 1.5.0-beta disabled-permanently
+describe debugging 1.4.2 enabled
+cat > reference.yaml <<YAML
+hwmodel: hex:0102
+swversions: [1.4.1, 1.4.2]
+measurements: [{name: firmware 1.4.2, digest: $(sha256sum firmware.bin | cut -c1-64)}]
+dbgstat: disabled
+oemboot: true
+max_age: 5m
+YAML
+cat reference.yaml >&2
 cat > registrar.yaml <<'YAML'
 listen: {address: 127.0.0.1, port: 0}
 tls: {cert: registrar.crt, key: registrar.key}
@@ -89,23 +111,34 @@ domain-ca: {cert: domain-ca.crt, key: domain-ca.key}
 manufacturer-trust: manufacturer-ca.crt
 masa: {trust: manufacturer-ca.crt}
 store: registrar.sqlite
-network: {network-id: example-iot, authentication: eap-tls, segment: thermostats}
+network: {network-id: example-iot, authentication: eap-tls, segment: thermostats, quarantine-segment: quarantine}
+attestation: {policy: reference.yaml, required: true}
 YAML
 "$iotonb" registrar allow --purchase purchase.p7 --config registrar.yaml
 start registrar registrar.yaml
 registrar_url=$(url registrar)
 echo "registrar at $registrar_url" >&2
 
-step "Devices: iotonb enroll (voucher from the MASA, registrar pinned, LDevID over EST, network profile)"
+step "Devices: iotonb enroll (evidence appraised, voucher from the MASA, registrar pinned, LDevID over EST, network profile)"
+enroll() {  # enroll DEVICE DESCRIPTION [OPTIONS...]
+  local device=$1 description=$2
+  shift 2
+  "$iotonb" enroll --registrar "$registrar_url" --state "devices/$device" --masa-trust manufacturer-ca.crt \
+    --evidence "$description.yaml" "$@"
+}
+echo "EXD-000003 with debug enabled:" >&2
+if enroll EXD-000003 debugging; then echo "a device with debug enabled was onboarded" >&2; exit 1; fi
+echo "EXD-000002 running software the owner has not vetted (quarantined):" >&2
+enroll EXD-000002 unvetted
 for d in devices/EXD-*; do
-  "$iotonb" enroll --registrar "$registrar_url" --state "$d" --masa-trust manufacturer-ca.crt
+  [[ -e $d/enrollment.json ]] || enroll "${d#devices/}" healthy
 done
 "$iotonb" device show --state devices/EXD-000001
 openssl verify -CAfile domain-ca.crt devices/EXD-000001/ldevid.crt >&2
 
-step "A wiped device keeps its birth identity and onboards again"
+step "A wiped device keeps its birth identity and onboards again (with fresh evidence)"
 "$iotonb" device wipe --state devices/EXD-000001
-"$iotonb" enroll --registrar "$registrar_url" --state devices/EXD-000001 --masa-trust manufacturer-ca.crt --format json
+enroll EXD-000001 healthy --format json
 
 step "The registrar's record of onboarded devices"
 "$iotonb" registrar devices list --config registrar.yaml

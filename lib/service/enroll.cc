@@ -8,12 +8,14 @@
 #include <chrono>
 #include <filesystem>
 
+#include "artifact/eat/evidence.h"
 #include "artifact/voucher_inputs.h"
 #include "core/encoding.h"
 #include "core/files.h"
 #include "core/json.h"
 #include "pki/certificate.h"
 #include "pki/name.h"
+#include "protocol/brski/attestation.h"
 #include "protocol/device_state.h"
 #include "service/service_server.h"
 
@@ -158,6 +160,34 @@ std::string state_key_type_name(const EVP_PKEY* key) {
   }
 }
 
+// Attestation before the voucher request (protocol/brski/attestation.h): a nonce from the
+// registrar, evidence made from the device description with it and signed with the IDevID
+// key, and the registrar's appraisal (JSON) back. A refusal (contraindicated, a stale nonce)
+// keeps the registrar's status and text.
+Result<nlohmann::json> send_evidence(Session& s, net::HttpsClient& client, const std::string& description,
+                                     const pki::Signer& idevid_key) {
+  s.begin("attestation-nonce");
+  auto nonce_response = client.post(brski::kAttestationNoncePath, kJson, "", kJson);
+  if (!nonce_response) return s.fail(nonce_response.error());
+  if (nonce_response->status != 200) return s.refused("the attestation nonce", *nonce_response);
+  auto nonce = brski::parse_attestation_nonce(nonce_response->body);
+  if (!nonce) return s.fail(nonce.error(), &*nonce_response);
+  s.end(&*nonce_response);
+
+  s.begin("attestation");
+  auto claims = artifact::eat::evidence_claims_from_file(description, *nonce, s.now());
+  if (!claims) return s.fail(claims.error());
+  auto token = artifact::eat::create_token(*claims, idevid_key, {});
+  if (!token) return s.fail(token.error());
+  auto r = client.post(brski::kAttestationPath, brski::kEatMediaType, std::string(as_chars(*token)), kJson);
+  if (!r) return s.fail(r.error());
+  if (r->status != 200) return s.refused("the evidence", *r);
+  auto appraisal = nlohmann::json::parse(r->body, nullptr, false);
+  if (appraisal.is_discarded()) return s.fail(Error{ErrorKind::network, "the registrar's appraisal is not JSON"}, &*r);
+  s.end(&*r);
+  return appraisal;
+}
+
 }  // namespace
 
 nlohmann::ordered_json EnrollResult::to_json() const {
@@ -182,6 +212,7 @@ nlohmann::ordered_json EnrollResult::to_json() const {
                  {"not-before", ldevid.not_before},   {"not-after", ldevid.not_after},
                  {"key-type", ldevid_key_type}};
   if (!previous_ldevid_serial.empty()) j["ldevid"]["replaced-serial"] = previous_ldevid_serial;
+  if (!attestation.is_null()) j["attestation"] = attestation;
   if (!network_profile.is_null()) j["network-profile"] = network_profile;
   nlohmann::ordered_json timings = nlohmann::ordered_json::array();
   for (const auto& s : steps) {
@@ -237,6 +268,12 @@ Result<EnrollResult> enroll(const EnrollOptions& o, EnrollTrace* trace) {
     return s.fail(Error{ErrorKind::network, "the registrar presented no TLS certificate"});
   core::X509Ptr registrar_cert = up_ref(provisional->server_certificates().front().get());
   s.end(&*cacerts_response);
+
+  if (!o.evidence.empty()) {
+    auto appraisal = send_evidence(s, *provisional, o.evidence, *id.key);
+    if (!appraisal) return std::move(appraisal).error();
+    result.attestation = std::move(appraisal).value();
+  }
 
   s.begin("requestvoucher");
   brski::PledgeIdentity pledge{id.idevid.get(), id_chain, id.key.get()};

@@ -3,6 +3,8 @@
 //
 //   provisional TLS with the IDevID as client certificate (5.1); GET /est/cacerts on it (the
 //   first answer also captures the registrar's certificate for proximity-registrar-cert);
+//   with evidence to send: POST /brski/attestation-nonce, then the evidence to
+//   /brski/attestation (protocol/brski/attestation.h; a contraindicated device stops here);
 //   POST /brski/requestvoucher (5.2; 202/503 retried by the client); judge the voucher
 //   (5.6.1) and the registrar's TLS chain against its pinned-domain-cert (5.6.2), else
 //   report voucher_status false (5.7) and abandon; from then on the same connection goes
@@ -50,6 +52,10 @@ struct EnrollOptions {
   bool key_type_given = false;  // renew: else the stored enrollment's key type
   std::string ldevid_common_name;  // optional CN in the LDevID subject
   bool force = false;              // enroll over an existing enrollment
+  // A device description (artifact/eat/evidence.h): before the voucher request the pledge gets
+  // a nonce from the registrar and sends evidence signed with its IDevID key
+  // (protocol/brski/attestation.h). "" = no evidence.
+  std::string evidence;
   core::UnixTime now = 0;          // 0 = the clock (tests fix it)
   // Timeouts and retry tuning; url, trust and client credentials are set per connection.
   net::ClientOptions transport;
@@ -78,6 +84,7 @@ struct EnrollResult {
   std::string ldevid_key_type;
   std::string previous_ldevid_serial;  // renew: the one replaced
   nlohmann::json network_profile;      // null when none was fetched (renew)
+  nlohmann::json attestation;          // the registrar's appraisal of the evidence; null when none was sent
   std::vector<StepTiming> steps;
   double total_ms = 0;
   std::vector<std::string> warnings;  // status reports the registrar did not take, ...

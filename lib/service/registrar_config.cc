@@ -20,7 +20,7 @@ Status read_masa(const ConfigReader& r, const YAML::Node& node, RegistrarConfig&
 }
 
 Status read_network(const ConfigReader& r, const YAML::Node& node, RegistrarConfig& c) {
-  IOTONB_RETURN_IF_ERROR(r.only(node, "network", {"network-id", "authentication", "segment"}));
+  IOTONB_RETURN_IF_ERROR(r.only(node, "network", {"network-id", "authentication", "segment", "quarantine-segment"}));
   if (node["network-id"]) {
     IOTONB_ASSIGN_OR_RETURN(c.network.network_id, r.text(node["network-id"], "network.network-id"));
   }
@@ -30,6 +30,25 @@ Status read_network(const ConfigReader& r, const YAML::Node& node, RegistrarConf
   if (node["segment"]) {
     IOTONB_ASSIGN_OR_RETURN(c.network.segment, r.text(node["segment"], "network.segment"));
   }
+  if (node["quarantine-segment"]) {
+    IOTONB_ASSIGN_OR_RETURN(c.network.quarantine_segment, r.text(node["quarantine-segment"], "network.quarantine-segment"));
+  }
+  return {};
+}
+
+Status read_attestation(const ConfigReader& r, const YAML::Node& node, RegistrarConfig& c) {
+  IOTONB_RETURN_IF_ERROR(r.only(node, "attestation", {"policy", "required", "lifetime"}));
+  if (!node["policy"]) return r.at(node, "attestation", "policy is missing (the reference values evidence is appraised against)");
+  IOTONB_ASSIGN_OR_RETURN(c.attestation.policy, r.text(node["policy"], "attestation.policy"));
+  c.attestation.policy = r.resolve(c.attestation.policy);
+  if (node["required"]) {
+    IOTONB_ASSIGN_OR_RETURN(c.attestation.required, r.flag(node["required"], "attestation.required"));
+  }
+  if (node["lifetime"]) {
+    IOTONB_ASSIGN_OR_RETURN(c.attestation.lifetime, r.duration(node["lifetime"], "attestation.lifetime", "5m or 300s"));
+  }
+  if (c.network.quarantine_segment.empty())
+    return r.at(node, "attestation", "needs network.quarantine-segment: where a device appraised as warning goes");
   return {};
 }
 
@@ -44,7 +63,7 @@ Status read_ldevid(const ConfigReader& r, const YAML::Node& node, RegistrarConfi
 // Lists of files must not be empty here.
 Status read_registrar(const ConfigReader& r, const YAML::Node& root, RegistrarConfig& c) {
   IOTONB_RETURN_IF_ERROR(r.only(root, "", {"listen", "tls", "domain-ca", "manufacturer-trust", "masa", "store", "network",
-                                           "ldevid", "limits"}));
+                                           "ldevid", "limits", "attestation"}));
   if (const YAML::Node v = root["listen"]) IOTONB_RETURN_IF_ERROR(r.listen(v, c.server));
   if (!root["tls"]) return input_error(r.path() + ": tls is missing (the registrar's certificate with cmcRA, and its key)");
   IOTONB_ASSIGN_OR_RETURN(c.tls, r.identity(root["tls"], "tls", EmptyList::refused));
@@ -60,6 +79,7 @@ Status read_registrar(const ConfigReader& r, const YAML::Node& root, RegistrarCo
   c.store = r.resolve(c.store);
   if (const YAML::Node v = root["network"]) IOTONB_RETURN_IF_ERROR(read_network(r, v, c));
   if (const YAML::Node v = root["ldevid"]) IOTONB_RETURN_IF_ERROR(read_ldevid(r, v, c));
+  if (const YAML::Node v = root["attestation"]) IOTONB_RETURN_IF_ERROR(read_attestation(r, v, c));
   if (const YAML::Node v = root["limits"]) IOTONB_RETURN_IF_ERROR(r.limits(v, c.server));
   return {};
 }

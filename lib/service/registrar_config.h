@@ -11,9 +11,17 @@
 //   manufacturer-trust: F | [F...]
 //   masa:               {url: URL, trust: F | [F...]}         url: override of the IDevID's MASA URL
 //   store:              registrar.sqlite
-//   network:            {network-id: S, authentication: S, segment: S}
+//   network:            {network-id: S, authentication: S, segment: S, quarantine-segment: S}
+//   attestation:        {policy: F, required: true|false, lifetime: 5m}
 //   ldevid:             {validity: 365d}
 //   limits:             {max-body: 262144, read-timeout-ms: 5000, threads: 64}
+//
+// attestation (protocol/brski/attestation.h): the registrar hands pledges nonces and appraises
+// their evidence against the reference policy F (artifact/eat/policy.h) before it asks the
+// MASA; required: a device without recent evidence is refused (default false: evidence is
+// appraised when sent); lifetime: how long a nonce, and the appraisal made with it, stay good
+// (default 5m). A device appraised as warning is onboarded into network.quarantine-segment,
+// which attestation therefore needs.
 //
 // Relative paths are relative to the configuration file's folder; unknown keys are refused
 // with their line (service_config.h).
@@ -32,6 +40,13 @@ struct NetworkProfile {
   std::string network_id;
   std::string authentication = "eap-tls";
   std::string segment;
+  std::string quarantine_segment;  // for devices whose evidence was appraised as warning
+};
+
+struct AttestationConfig {
+  std::string policy;  // reference policy file; "" = attestation off
+  bool required = false;
+  std::int64_t lifetime = 300;  // seconds
 };
 
 struct RegistrarConfig {
@@ -43,6 +58,7 @@ struct RegistrarConfig {
   std::vector<std::string> masa_trust;  // CA files the MASA's TLS server chains to
   std::string store = "registrar.sqlite";
   NetworkProfile network;
+  AttestationConfig attestation;
   std::int64_t ldevid_validity = 365 * 24 * 3600;  // seconds
 };
 

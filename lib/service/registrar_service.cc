@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "artifact/eat/policy.h"
+#include "core/files.h"
 #include "net/https_client.h"
 #include "pki/certificate.h"
 #include "pki/oids.h"
@@ -121,12 +123,25 @@ Result<std::unique_ptr<RegistrarService>> RegistrarService::create(const Registr
   s->masa_ = std::make_unique<MasaPool>(certificate_views(s->masa_trust_), s->tls_.cert.get(), s->tls_.chain_view(),
                                         s->tls_.signer->key());
 
+  if (!config.attestation.policy.empty()) {
+    protocol::brski::AttestationSettings as;
+    IOTONB_ASSIGN_OR_RETURN(Bytes text, core::read_input(config.attestation.policy, artifact::eat::kMaxPolicyFileSize));
+    auto policy = artifact::eat::read_policy(as_chars(text));
+    if (!policy) return policy.error().context("attestation.policy: " + config.attestation.policy);
+    as.policy = std::move(policy).value();
+    as.required = config.attestation.required;
+    as.lifetime = config.attestation.lifetime;
+    as.manufacturer_trust = certificate_views(s->manufacturer_trust_);
+    s->attestation_ = std::make_unique<protocol::brski::Attestation>(std::move(as), *s->store_);
+  }
+
   protocol::brski::RegistrarSettings rs;
   rs.tls_certificate = s->tls_.cert.get();
   rs.tls_chain = s->tls_.chain_view();
   rs.signer = s->tls_.signer.get();
   rs.manufacturer_trust = certificate_views(s->manufacturer_trust_);
   rs.masa_url = config.masa_url;
+  rs.attestation = s->attestation_.get();
   s->registrar_ = std::make_unique<protocol::brski::Registrar>(std::move(rs), *s->store_, *s->masa_);
 
   protocol::est::EstSettings es;
@@ -147,6 +162,10 @@ Result<std::unique_ptr<RegistrarService>> RegistrarService::create(const Registr
   add("POST", protocol::est::kSimpleEnrollPath, &RegistrarService::simpleenroll);
   add("POST", protocol::est::kSimpleReenrollPath, &RegistrarService::simplereenroll);
   add("GET", kNetworkProfilePath, &RegistrarService::network_profile);
+  if (s->attestation_) {
+    add("POST", protocol::brski::kAttestationNoncePath, &RegistrarService::attestation_nonce);
+    add("POST", protocol::brski::kAttestationPath, &RegistrarService::attestation_evidence);
+  }
   return s;
 }
 
@@ -187,6 +206,10 @@ net::Response RegistrarService::voucher_status(const net::Request& r) { return t
 net::Response RegistrarService::enroll_status(const net::Request& r) {
   return to_response(registrar_->enroll_status(brski_request(r), est_->domain_trust()));
 }
+net::Response RegistrarService::attestation_nonce(const net::Request& r) { return to_response(attestation_->nonce(brski_request(r))); }
+net::Response RegistrarService::attestation_evidence(const net::Request& r) {
+  return to_response(attestation_->evidence(brski_request(r)));
+}
 net::Response RegistrarService::cacerts(const net::Request&) { return to_response(est_->cacerts()); }
 net::Response RegistrarService::csrattrs(const net::Request&) { return to_response(est_->csrattrs()); }
 net::Response RegistrarService::simpleenroll(const net::Request& r) { return to_response(est_->simpleenroll(est_request(r))); }
@@ -216,7 +239,8 @@ net::Response RegistrarService::network_profile(const net::Request& r) {
   nlohmann::ordered_json j;
   j["network-id"] = config_.network.network_id;
   j["authentication"] = config_.network.authentication;
-  j["segment"] = config_.network.segment;
+  const bool quarantined = attestation_ && attestation_->verdict(peer.serial) == artifact::eat::Verdict::warning;
+  j["segment"] = quarantined ? config_.network.quarantine_segment : config_.network.segment;
   j["registrar"] = url();
   net::Response out;
   out.content_type = "application/json";

@@ -14,7 +14,11 @@
 //   POST /.well-known/est/simpleenroll       IDevID; base64 PKCS#10 -> certs-only LDevID
 //   POST /.well-known/est/simplereenroll     LDevID; base64 PKCS#10 -> certs-only LDevID
 //   GET  /.well-known/iotonb/network-profile LDevID, or IDevID of an enrolled device; application/json
-//        {"network-id","authentication","segment","registrar"}
+//        {"network-id","authentication","segment","registrar"}; segment is the quarantine
+//        segment for a device whose evidence was appraised as warning
+// With attestation configured (protocol/brski/attestation.h):
+//   POST /.well-known/brski/attestation-nonce  IDevID; -> {"nonce","expires-in"}
+//   POST /.well-known/brski/attestation        IDevID; application/eat+cwt evidence -> appraisal
 #pragma once
 
 #include <memory>
@@ -23,6 +27,7 @@
 
 #include "net/https_server.h"
 #include "pki/issuing_ca.h"
+#include "protocol/brski/attestation.h"
 #include "protocol/brski/registrar.h"
 #include "protocol/est/est_server.h"
 #include "service/registrar_config.h"
@@ -52,6 +57,7 @@ class RegistrarService {
   store::RegistrarStore& store() { return *store_; }
   protocol::brski::Registrar& registrar() { return *registrar_; }
   protocol::est::EstServer& est() { return *est_; }
+  protocol::brski::Attestation* attestation() { return attestation_.get(); }
   const X509* tls_certificate() const { return tls_.cert.get(); }
   const X509* domain_ca_certificate() const { return domain_ca_.cert.get(); }
 
@@ -64,6 +70,8 @@ class RegistrarService {
   net::Response simpleenroll(const net::Request& request);
   net::Response simplereenroll(const net::Request& request);
   net::Response network_profile(const net::Request& request);
+  net::Response attestation_nonce(const net::Request& request);
+  net::Response attestation_evidence(const net::Request& request);
 
  private:
   class MasaPool;
@@ -76,6 +84,7 @@ class RegistrarService {
   std::vector<core::X509Ptr> masa_trust_;
   std::unique_ptr<store::RegistrarStore> store_;
   std::unique_ptr<MasaPool> masa_;
+  std::unique_ptr<protocol::brski::Attestation> attestation_;  // null when not configured
   std::unique_ptr<protocol::brski::Registrar> registrar_;
   std::unique_ptr<protocol::est::EstServer> est_;
   std::unique_ptr<net::HttpsServer> server_;

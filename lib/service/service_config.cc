@@ -50,6 +50,13 @@ Result<long long> ConfigReader::number(const YAML::Node& node, const std::string
   }
 }
 
+Result<bool> ConfigReader::flag(const YAML::Node& node, const std::string& key) const {
+  IOTONB_ASSIGN_OR_RETURN(std::string t, text(node, key));
+  if (t == "true") return true;
+  if (t == "false") return false;
+  return at(node, key, "must be true or false");
+}
+
 Result<std::int64_t> ConfigReader::duration(const YAML::Node& node, const std::string& key, const std::string& examples) const {
   IOTONB_ASSIGN_OR_RETURN(std::string t, text(node, key));
   auto d = core::parse_time_or_duration(t, 0);

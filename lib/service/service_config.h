@@ -74,6 +74,8 @@ class ConfigReader {
   Status only(const YAML::Node& map, const std::string& where, const std::set<std::string>& allowed) const;
   Result<std::string> text(const YAML::Node& node, const std::string& key) const;
   Result<long long> number(const YAML::Node& node, const std::string& key, long long min, long long max) const;
+  // true or false (YAML's other spellings, yes/no/on/off, are refused as ambiguous).
+  Result<bool> flag(const YAML::Node& node, const std::string& key) const;
   // A positive duration in seconds written as a number and a unit ("14d"); `examples` ends
   // the message when it is not one ("14d, 12h or 1y").
   Result<std::int64_t> duration(const YAML::Node& node, const std::string& key, const std::string& examples) const;

@@ -1,13 +1,15 @@
 #include "store/registrar_store.h"
 
 #include <array>
-#include <unordered_map>
-#include <utility>
+
+#include "store/statement_cache.h"
 
 namespace iotonb::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Version 2 added the attestation tables; its DDL is idempotent, so a version 1 file is
+// brought up to date when it is opened.
+constexpr int kSchemaVersion = 2;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS allow_list (
   serial        TEXT PRIMARY KEY,
@@ -56,7 +58,21 @@ CREATE TABLE IF NOT EXISTS reports (
   body   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS reports_serial ON reports (serial);
-PRAGMA user_version = 1;
+CREATE TABLE IF NOT EXISTS attestation_nonces (
+  nonce_hex     TEXT PRIMARY KEY,
+  serial        TEXT NOT NULL,
+  idevid_sha256 TEXT NOT NULL,
+  issued_at     INTEGER NOT NULL,
+  used_at       INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS attestations (
+  serial        TEXT PRIMARY KEY,
+  idevid_sha256 TEXT NOT NULL,
+  verdict       TEXT NOT NULL,
+  appraisal     TEXT NOT NULL,
+  attested_at   INTEGER NOT NULL
+);
+PRAGMA user_version = 2;
 )sql";
 
 constexpr std::array<std::string_view, 5> kDeviceStatusNames = {"voucher-requested", "voucher-issued", "enrolled",
@@ -67,74 +83,6 @@ LdevidStatus parse_ldevid_status(std::string_view name) {
   for (std::size_t i = 0; i < kLdevidStatusNames.size(); ++i)
     if (kLdevidStatusNames[i] == name) return static_cast<LdevidStatus>(i);
   return LdevidStatus::active;
-}
-
-// Binds texts and integers in order (1-based), for the one-shot statements below.
-struct Arg {
-  Arg(std::string_view t) : text(t), is_text(true) {}  // NOLINT
-  Arg(const std::string& t) : text(t), is_text(true) {}  // NOLINT
-  Arg(const char* t) : text(t), is_text(true) {}  // NOLINT
-  Arg(std::int64_t v) : value(v) {}  // NOLINT
-  Arg(int v) : value(v) {}  // NOLINT
-  std::string_view text;
-  std::int64_t value = 0;
-  bool is_text = false;
-};
-
-// The store's prepared statements, by SQL text (RegistrarStore::statements_).
-using Statements = std::unordered_map<std::string, Statement>;
-
-// Binds texts and integers in order (1-based) to a cached statement.
-Status bind_all(Statement& st, std::initializer_list<Arg> args) {
-  int i = 1;
-  for (const Arg& a : args) {
-    if (a.is_text) {
-      IOTONB_RETURN_IF_ERROR(st.bind(i, a.text));
-    } else {
-      IOTONB_RETURN_IF_ERROR(st.bind(i, a.value));
-    }
-    ++i;
-  }
-  return {};
-}
-
-// A statement from the store's cache, its parameters bound. It is reset (bindings cleared)
-// when the lease ends, on every path, so the next caller finds it ready and no read
-// transaction stays open behind it.
-class Bound {
- public:
-  explicit Bound(Statement& st) : st_(&st) {}
-  Bound(Bound&& other) noexcept : st_(std::exchange(other.st_, nullptr)) {}
-  Bound& operator=(Bound&&) = delete;
-  ~Bound() {
-    if (st_ != nullptr) st_->reset();
-  }
-  Statement* operator->() const { return st_; }
-  Statement& operator*() const { return *st_; }
-
- private:
-  Statement* st_;
-};
-
-// Prepares sql once per store (SQLite's parser and planner cost more than most of these
-// statements' execution) and binds args to it. Called with the store's mutex held.
-Result<Bound> prepared(Database& db, Statements& cache, const std::string& sql,
-                       std::initializer_list<Arg> args) {
-  auto it = cache.find(sql);
-  if (it == cache.end()) {
-    IOTONB_ASSIGN_OR_RETURN(Statement st, db.prepare(sql));
-    it = cache.emplace(sql, std::move(st)).first;
-  }
-  Bound bound(it->second);
-  IOTONB_RETURN_IF_ERROR(bind_all(*bound, args));
-  return bound;
-}
-
-Status run(Database& db, Statements& cache, const std::string& sql, std::initializer_list<Arg> args) {
-  IOTONB_ASSIGN_OR_RETURN(Bound st, prepared(db, cache, sql, args));
-  IOTONB_ASSIGN_OR_RETURN(bool row, st->step());
-  (void)row;
-  return {};
 }
 
 constexpr const char* kDeviceColumns =

@@ -8,6 +8,8 @@
 //   - the pledge nonces seen per serial, so a replayed pledge voucher request is refused;
 //   - an audit trail of the pledge's status telemetry (voucher_status, enrollstatus; RFC 8995
 //     5.7, 5.9.4) and of operator actions, with time and body.
+//   - for attestation at onboarding (protocol/brski/attestation.h): the nonces handed to
+//     pledges for their evidence, each usable once, and each device's latest appraisal.
 //
 // Durability: WAL with synchronous=NORMAL and one transaction per event; a committed record
 // survives the server being killed (SIGKILL), since the WAL is written before commit returns
@@ -80,6 +82,17 @@ struct StatusReport {
   std::string body;  // the JSON as received (or the operator's note)
 };
 
+// Attestation at onboarding.
+enum class NonceUse { fresh, unknown, other_device, used, expired };
+
+struct AttestationRecord {
+  std::string serial;
+  std::string idevid_sha256;  // of the IDevID whose key signed the evidence
+  std::string verdict;        // "affirming", "warning", "contraindicated"
+  std::string appraisal;      // JSON: the verdict and reason for each claim
+  core::UnixTime attested_at = 0;
+};
+
 class RegistrarStore {
  public:
   // Opens (creating when missing) the store at path.
@@ -113,6 +126,19 @@ class RegistrarStore {
   Status set_status(std::string_view serial, DeviceStatus status, std::string_view reason, core::UnixTime at);
 
   Status add_report(const StatusReport& report);
+
+  // A nonce handed to a pledge for its evidence (hex; unique).
+  Status issue_attestation_nonce(std::string_view serial, std::string_view idevid_sha256, std::string_view nonce_hex,
+                                 core::UnixTime at);
+  // Takes a nonce that came back in evidence: fresh (and marked used, in the same
+  // transaction) only when it was issued to this serial and IDevID, never used, and at most
+  // lifetime seconds before at.
+  Result<NonceUse> use_attestation_nonce(std::string_view nonce_hex, std::string_view serial,
+                                         std::string_view idevid_sha256, core::UnixTime at, std::int64_t lifetime);
+  // The device's latest appraisal, replacing the one before; the verdict also goes to the
+  // audit trail (kind "attestation").
+  Status record_attestation(const AttestationRecord& record);
+  Result<std::optional<AttestationRecord>> attestation(std::string_view serial);
 
   Result<std::optional<DeviceRecord>> device(std::string_view serial);
   Result<std::vector<DeviceRecord>> devices();

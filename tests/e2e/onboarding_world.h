@@ -36,10 +36,15 @@ struct Device {
 
 class OnboardingWorld {
  public:
-  // name: a folder name under the system temporary folder, unique per test.
-  explicit OnboardingWorld(const std::string& name)
-      : dir_(std::filesystem::temp_directory_path() / ("iotonb-e2e-" + std::to_string(::getpid()) + "-" + name)) {
+  // name: a folder name under the system temporary folder, unique per test. devices_root: where
+  // the devices' state folders go instead of this world's folder (the benchmark puts them on
+  // tmpfs, standing in for each device's own flash).
+  explicit OnboardingWorld(const std::string& name, const std::filesystem::path& devices_root = {})
+      : dir_(std::filesystem::temp_directory_path() / ("iotonb-e2e-" + std::to_string(::getpid()) + "-" + name)),
+        devices_dir_(devices_root.empty() ? dir_ / "devices"
+                                          : devices_root / ("iotonb-e2e-" + std::to_string(::getpid()) + "-" + name)) {
     std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(devices_dir_);
     std::filesystem::create_directories(dir_);
     maker = make_root("C=US,O=Example Devices,CN=Example Devices Root CA");
     masa_signer_key = new_key();
@@ -62,6 +67,7 @@ class OnboardingWorld {
     if (registrar) registrar->stop();
     if (masa) masa->stop();
     std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(devices_dir_);
   }
   OnboardingWorld(const OnboardingWorld&) = delete;
   OnboardingWorld& operator=(const OnboardingWorld&) = delete;
@@ -91,7 +97,7 @@ class OnboardingWorld {
           "manufacturer-trust: maker.crt\n" +
               masa_yaml +
               "store: registrar.sqlite\n"
-              "network: {network-id: example-iot, authentication: eap-tls, segment: thermostats}\n" +
+              "network: {network-id: example-iot, authentication: eap-tls, segment: thermostats, quarantine-segment: quarantine}\n" +
               extra_yaml);
     registrar = must(service::RegistrarService::create(must(service::load_registrar_config(path("registrar.yaml")), "registrar.yaml")),
                      "registrar");
@@ -103,7 +109,7 @@ class OnboardingWorld {
   Device& add_device(const std::string& serial) {
     Device d;
     d.serial = serial;
-    d.state_dir = path("devices/" + serial);
+    d.state_dir = (devices_dir_ / serial).string();
     std::filesystem::create_directories(d.state_dir);
     d.key = new_key();
     pki::IdevidRequest request;
@@ -113,8 +119,8 @@ class OnboardingWorld {
     if (masa) request.masa_url = "127.0.0.1:" + std::to_string(masa->port());
     auto ca = maker.issuing();
     d.idevid = must(pki::issue_idevid(request, d.key.get(), ca), "idevid " + serial);
-    write("devices/" + serial + "/idevid.crt", pki::certificate_pem(d.idevid.get()));
-    write("devices/" + serial + "/idevid.key", must(pki::private_key_to_pem(d.key.get(), nullptr), "key"));
+    std::ofstream(d.state_dir + "/idevid.crt", std::ios::binary) << pki::certificate_pem(d.idevid.get());
+    std::ofstream(d.state_dir + "/idevid.key", std::ios::binary) << must(pki::private_key_to_pem(d.key.get(), nullptr), "key");
     devices.push_back(std::make_unique<Device>(std::move(d)));
     return *devices.back();
   }
@@ -188,6 +194,7 @@ class OnboardingWorld {
   }
 
   std::filesystem::path dir_;
+  std::filesystem::path devices_dir_;
 };
 
 }  // namespace iotonb::test

@@ -5,14 +5,14 @@
 #include "envelope/cose.h"
 
 #include <gtest/gtest.h>
-#include <openssl/core_names.h>
-#include <openssl/param_build.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/encoding.h"
+#include "envelope/cose_vectors.h"
+#include "envelope/jwk_key.h"
 #include "pki/pki_test_util.h"
 
 namespace iotonb::envelope::cose {
@@ -22,71 +22,18 @@ namespace cbor = core::cbor;
 using cbor::Value;
 using test::must;
 
-using ParamBldPtr = core::OsslPtr<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
-using ParamsPtr = core::OsslPtr<OSSL_PARAM, OSSL_PARAM_free>;
-
 Bytes H(std::string_view hex) { return must(core::from_hex(hex), "hex"); }
 Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
-// An EC key from a JWK (RFC 7518 6.2): public from x and y, private too when with_private.
-core::EvpPkeyPtr jwk_key(const nlohmann::json& jwk, bool with_private = false) {
-  std::string crv = jwk.at("crv");
-  std::string group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : "secp521r1";
-  Bytes point = {0x04};
-  for (const char* coordinate : {"x", "y"}) {
-    Bytes c = must(core::from_base64(jwk.at(coordinate).get<std::string>()), coordinate);
-    point.insert(point.end(), c.begin(), c.end());
-  }
-  ParamBldPtr bld(OSSL_PARAM_BLD_new());
-  core::BignumPtr d;
-  if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group.c_str(), 0) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
-    throw std::runtime_error("OSSL_PARAM_BLD");
-  if (with_private) {
-    Bytes dd = must(core::from_base64(jwk.at("d").get<std::string>()), "d");
-    d.reset(BN_bin2bn(dd.data(), static_cast<int>(dd.size()), nullptr));
-    if (!d || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get()) != 1)
-      throw std::runtime_error("OSSL_PARAM_BLD d");
-  }
-  ParamsPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
-  core::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* key = nullptr;
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &key, with_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
-    throw std::runtime_error("EVP_PKEY_fromdata: " + core::openssl_errors());
-  return core::EvpPkeyPtr(key);
-}
+using test::jwk_key;
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(test::read_text(path)); }
 
 // ---- cose-wg/Examples (vectors README section 3) ----
 
-enum class Outcome { verifies, parse_fails, verify_fails };
-
-struct CoseVector {
-  const char* file;
-  Outcome outcome;
-  const char* message;  // the error, for the two failing outcomes
-  bool tbs_matches;     // our Sig_structure equals intermediates.ToBeSign_hex
-};
-
-const CoseVector kCoseVectors[] = {
-    // Disputed: signed over body_protected h'' but sent as h'A0'; we verify the wire bytes.
-    {"sign1-tests/sign-pass-01.json", Outcome::verify_fails, "COSE: signature does not verify", false},
-    {"sign1-tests/sign-pass-02.json", Outcome::verifies, "", true},
-    {"sign1-tests/sign-pass-03.json", Outcome::verifies, "", true},
-    {"sign1-tests/sign-fail-01.json", Outcome::parse_fails, "COSE: tag 998 is not COSE_Sign1 (18)", true},
-    {"sign1-tests/sign-fail-02.json", Outcome::verify_fails, "COSE: signature does not verify", false},
-    {"sign1-tests/sign-fail-03.json", Outcome::verify_fails, "COSE: unsupported algorithm -999", false},
-    {"sign1-tests/sign-fail-04.json", Outcome::verify_fails, "COSE: unsupported algorithm \"unknown\"", false},
-    {"sign1-tests/sign-fail-06.json", Outcome::verify_fails, "COSE: signature does not verify", false},
-    {"sign1-tests/sign-fail-07.json", Outcome::verify_fails, "COSE: signature does not verify", false},
-    {"ecdsa-examples/ecdsa-sig-01.json", Outcome::verifies, "", true},
-    {"ecdsa-examples/ecdsa-sig-02.json", Outcome::verifies, "", true},
-    // Valid signature, but ES512 with a P-256 key breaks the strict alg/curve pairing.
-    {"ecdsa-examples/ecdsa-sig-04.json", Outcome::verify_fails,
-     "COSE: ES512 needs an EC secp521r1 key, but the key is EC prime256v1", true},
-};
+using test::CoseVector;
+using test::kCoseVectors;
+using test::Outcome;
 
 TEST(CoseWgVectors, TableCoversEveryFile) {
   IOTONB_REQUIRE_VECTORS(dir);

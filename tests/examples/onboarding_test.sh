@@ -2,7 +2,8 @@
 # examples/onboarding/onboarding-demo.sh (README's first command) runs to the end: every device
 # onboarded, the wiped one twice with its first LDevID marked replaced; every LDevID accepted
 # by openssl against the domain CA, the voucher by openssl cms against the manufacturer CA;
-# no server left running.
+# the device with unvetted software in the quarantine segment, the one that first tried with
+# debug enabled refused then and admitted with healthy evidence; no server left running.
 set -euo pipefail
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 DEMO_DIR=$work/demo IOTONB_BIN=$IOTONB_BIN bash "$IOTONB_SOURCE_DIR/examples/onboarding/onboarding-demo.sh" >"$work/out" 2>&1 ||
@@ -24,6 +25,16 @@ assert all(d["status"] == "enrolled" for d in devices.values()), devices
 assert devices["EXD-000001"]["onboard_count"] == 2 and devices["EXD-000002"]["onboard_count"] == 1, devices
 PY
 "$IOTONB_BIN" registrar devices show EXD-000001 --config registrar.yaml | grep -q "replaced"
+"$IOTONB_BIN" registrar devices show EXD-000003 --config registrar.yaml --format json >exd3.json
+"${PYTHON3:-/usr/bin/python3}" - exd3.json <<'PY'
+import json, sys
+segments = {d: json.load(open(f"devices/{d}/network-profile.json"))["segment"] for d in ("EXD-000001", "EXD-000002")}
+assert segments == {"EXD-000001": "thermostats", "EXD-000002": "quarantine"}, segments
+d = json.load(open(sys.argv[1]))
+assert d["attestation"]["verdict"] == "affirming", d["attestation"]
+verdicts = [r["reason"] for r in d["reports"] if r["kind"] == "attestation"]
+assert verdicts == ["contraindicated", "affirming"], verdicts
+PY
 grep -q "whole onboarding demo" ../out
 # The servers stopped with the demo: their ports refuse connections.
 for service in masa registrar; do

@@ -18,6 +18,7 @@ mkdir -p "$findings"
 seeds_for() {  # the vector folders that hold inputs of this target's kind
   case $1 in
     cbor | cose | voucher) echo "$vectors/brski/cbrski-cose $vectors/eat" ;;
+    eat_token) echo "$vectors/eat $vectors/cose" ;;
     cms | voucher_json | jose | est_codec | purchase_record | status_telemetry) echo "$vectors/brski/rfc8995" ;;
     certificate | pem | der | key | csr) echo "$vectors/brski/rfc8995" ;;
     ownership_voucher) echo "$vectors/fdo/go-fdo $vectors/fdo/fdo-rs/v101 $vectors/fdo/fdo-rs/v100" ;;

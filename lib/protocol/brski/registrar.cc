@@ -7,6 +7,7 @@
 #include "pki/certificate.h"
 #include "pki/extensions.h"
 #include "pki/key.h"
+#include "protocol/brski/attestation.h"
 #include "protocol/brski/authorization.h"
 
 namespace iotonb::protocol::brski {
@@ -212,6 +213,8 @@ Answer Registrar::request_voucher(const BrskiRequest& request) {
   auto judged_or = judge_pledge_request(request);
   if (auto* refusal = std::get_if<Answer>(&judged_or)) return std::move(*refusal);
   JudgedRequest& judged = std::get<JudgedRequest>(judged_or);
+  if (settings_.attestation != nullptr)
+    if (auto refusal = settings_.attestation->admit(judged.serial, judged.idevid_sha256, at)) return std::move(*refusal);
 
   // Reserve the nonce first: of two identical requests racing, one gets it.
   auto fresh = store_.remember_nonce(judged.serial, judged.replay_key, at);

@@ -10,7 +10,8 @@
 //   - the request is signed with that IDevID's key, and its serial-number is the IDevID's (400/403);
 //   - proximity-registrar-cert is this registrar's own TLS certificate (403);
 //   - the serial is on the allow-list with that IDevID's fingerprint (403);
-//   - the device is not revoked or quarantined (403), the nonce was never seen for the serial (403).
+//   - the device is not revoked or quarantined (403), the nonce was never seen for the serial (403);
+//   - with attestation configured (attestation.h): a recent appraisal that is not contraindicated (403).
 #pragma once
 
 #include <memory>
@@ -64,12 +65,15 @@ class MasaConnector {
                                   const std::string& body, const std::string& accept) = 0;
 };
 
+class Attestation;
+
 struct RegistrarSettings {
   const X509* tls_certificate = nullptr;     // the registrar's TLS end-entity certificate (cmcRA)
   std::vector<const X509*> tls_chain;        // intermediates up to the domain CA
   const pki::Signer* signer = nullptr;       // its key: signs the registrar voucher requests
   std::vector<const X509*> manufacturer_trust;
   std::string masa_url;                      // override; "" = from the IDevID's MASA URL extension
+  Attestation* attestation = nullptr;        // appraises evidence before the MASA is asked; null: off
   std::size_t max_status_body = 16 * 1024;   // voucher_status / enrollstatus JSON
 };
 
