@@ -13,10 +13,6 @@
 //   - COSE "known key": the MASA public key pinned as the trust (no certificate path);
 //   - CMS "with chain": signature, then the MASA certificate's path to its root.
 // Targets (issue 3): COSE verify >= 70% of raw verify; CMS verify with chain >= 30%.
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +21,7 @@
 
 #include "artifact/signed_voucher.h"
 #include "artifact/voucher_verify.h"
+#include "bench/bench_util.h"
 #include "core/ossl.h"
 #include "pki/certificate.h"
 #include "pki/key.h"
@@ -34,36 +31,10 @@
 namespace {
 
 using namespace iotonb;
-using Clock = std::chrono::steady_clock;
+using bench::must;
+using bench::report;
 
 double seconds_per_case = 2.0;
-
-// Operations per second of op, run for seconds_per_case.
-double rate(const std::function<bool()>& op) {
-  long n = 0;
-  auto start = Clock::now();
-  double elapsed = 0;
-  do {
-    for (int i = 0; i < 16; ++i) {
-      if (!op()) {
-        std::fprintf(stderr, "voucher_bench: an operation failed\n");
-        std::exit(1);
-      }
-    }
-    n += 16;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  } while (elapsed < seconds_per_case);
-  return static_cast<double>(n) / elapsed;
-}
-
-template <typename T>
-T must(Result<T> r, const char* what) {
-  if (!r) {
-    std::fprintf(stderr, "voucher_bench: %s: %s\n", what, r.error().message.c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
-}
 
 core::X509Ptr make_cert(const char* subject, EVP_PKEY* key, pki::Profile profile, const X509* issuer, EVP_PKEY* issuer_key,
                         std::uint8_t serial) {
@@ -79,24 +50,8 @@ core::X509Ptr make_cert(const char* subject, EVP_PKEY* key, pki::Profile profile
   return must(pki::issue_certificate(std::move(spec), issuer, *signer), "certificate");
 }
 
-// Rates of a and b measured in alternating slices of 50 ms, so a change in machine load during
-// the run moves both figures alike and their ratio stays fair.
 std::pair<double, double> paired_rates(const std::function<bool()>& a, const std::function<bool()>& b) {
-  const double keep = seconds_per_case;
-  seconds_per_case = 0.05;
-  double sum_a = 0, sum_b = 0;
-  int slices = 0;
-  for (auto start = Clock::now(); std::chrono::duration<double>(Clock::now() - start).count() < 2 * keep; ++slices) {
-    sum_a += rate(a);
-    sum_b += rate(b);
-  }
-  seconds_per_case = keep;
-  return {sum_a / slices, sum_b / slices};
-}
-
-void report(const char* what, double value, double bound, const char* bound_name, double target) {
-  std::printf("%-34s %9.0f /s   %5.1f%% of %s (target >= %.0f%%)\n", what, value, 100.0 * value / bound, bound_name,
-              target);
+  return bench::paired_rates(a, b, seconds_per_case);
 }
 
 }  // namespace
@@ -119,22 +74,10 @@ int main(int argc, char** argv) {
   EVP_PKEY_up_ref(masa_key.get());
   auto signer = pki::memory_signer(core::EvpPkeyPtr(masa_key.get()), "memory:masa");
 
-  // 1. The bound: raw ES256 over a SHA-256 digest, one context reused.
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>("voucher"), 7, digest);
-  core::EvpPkeyCtxPtr sign_ctx(EVP_PKEY_CTX_new(masa_key.get(), nullptr));
-  core::EvpPkeyCtxPtr verify_ctx(EVP_PKEY_CTX_new(masa_key.get(), nullptr));
-  EVP_PKEY_sign_init(sign_ctx.get());
-  EVP_PKEY_verify_init(verify_ctx.get());
-  unsigned char sig[128];
-  std::size_t sig_len = sizeof sig;
-  EVP_PKEY_sign(sign_ctx.get(), sig, &sig_len, digest, sizeof digest);
-  unsigned char scratch[128];  // raw_sign_op's output: sig stays the one raw_verify_op checks
-  auto raw_sign_op = [&] {
-    std::size_t len = sizeof scratch;
-    return EVP_PKEY_sign(sign_ctx.get(), scratch, &len, digest, sizeof digest) == 1;
-  };
-  auto raw_verify_op = [&] { return EVP_PKEY_verify(verify_ctx.get(), sig, sig_len, digest, sizeof digest) == 1; };
+  // 1. The bound: raw ES256 with the MASA's key (bench_util.h).
+  bench::RawEcdsa raw_ecdsa(masa_key.get());
+  auto raw_sign_op = [&] { return raw_ecdsa.sign(); };
+  auto raw_verify_op = [&] { return raw_ecdsa.verify(); };
 
   // The pinned key as `voucher verify --trust masa.pub` has it: the public key alone, read
   // from its SubjectPublicKeyInfo (not the MASA's key pair, which the verifier never holds).
