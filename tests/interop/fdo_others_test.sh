@@ -24,15 +24,14 @@ expect_refused() {
 
 for type in rsa2048 rsa3072-pkcs rsa3072-pss p384; do
   "${MAKER[@]}" "$type" --key-type "$type" --entries 2
-  (
-    cd "$type"
-    check "$type: the independent checker accepts the made voucher" \
-      "${CHECKER[@]}" voucher.pem --hmac-secret-file secret.bin --manufacturer manufacturer.pem --owner owner-1.pem
-    check "$type: iotonb verifies it with the secret, the manufacturer and the owner" \
-      "$IOTONB_BIN" ownership verify voucher.pem --hmac-secret-file secret.bin --manufacturer manufacturer.pem --owner owner-1.pem
-    expect_refused "$type: the first owner is not the current one" 1 "is not the expected key" \
-      ownership verify voucher.pem --owner owner-0.pem
-  )
+  check "$type: the independent checker accepts the made voucher" \
+    "${CHECKER[@]}" "$type/voucher.pem" --hmac-secret-file "$type/secret.bin" --manufacturer "$type/manufacturer.pem" \
+    --owner "$type/owner-1.pem"
+  check "$type: iotonb verifies it with the secret, the manufacturer and the owner" \
+    "$IOTONB_BIN" ownership verify "$type/voucher.pem" --hmac-secret-file "$type/secret.bin" \
+    --manufacturer "$type/manufacturer.pem" --owner "$type/owner-1.pem"
+  expect_refused "$type: the first owner is not the current one" 1 "is not the expected key" \
+    ownership verify "$type/voucher.pem" --owner "$type/owner-0.pem"
 done
 
 "$IOTONB_BIN" ownership inspect rsa3072-pss/voucher.pem --format json >pss.json
