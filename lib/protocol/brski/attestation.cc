@@ -6,6 +6,7 @@
 
 #include "artifact/eat/claims.h"
 #include "artifact/eat/describe.h"
+#include "artifact/eat/evidence.h"
 #include "artifact/eat/verify.h"
 #include "core/encoding.h"
 #include "protocol/brski/authorization.h"
@@ -93,7 +94,7 @@ Answer Attestation::evidence(const BrskiRequest& request) {
   vo.keys = {X509_get0_pubkey(peer.certificate.get())};
   vo.at = at;
   vo.skew = settings_.skew;
-  vo.nonce = *nonce;
+  vo.nonce = *nonce;  // the store has just vouched for it; so the appraisal lists the nonce as checked
   const artifact::eat::Verification verification = artifact::eat::verify_token(std::move(*token), vo);
   const artifact::eat::Appraisal appraisal = artifact::eat::appraise(verification, settings_.policy, at);
   nlohmann::ordered_json body = artifact::eat::describe_appraisal(appraisal);
@@ -135,7 +136,7 @@ Result<Bytes> parse_attestation_nonce(std::string_view json_body) {
   if (it == j.end() || !it->is_string()) return input_error("attestation nonce: no \"nonce\" string");
   auto nonce = core::from_base64(it->get<std::string>());
   if (!nonce) return input_error("attestation nonce: \"nonce\" is not base64url: " + nonce.error().message);
-  if (nonce->size() < 8 || nonce->size() > 64)
+  if (nonce->size() < artifact::eat::kMinNonceSize || nonce->size() > artifact::eat::kMaxNonceSize)
     return input_error("attestation nonce: " + std::to_string(nonce->size()) + " octets (RFC 9711 4.1: 8 to 64)");
   return nonce;
 }
