@@ -9,6 +9,7 @@
 #include "pki/extensions.h"
 #include "pki/key.h"
 #include "pki/name.h"
+#include "pki/parse_cache.h"
 
 namespace iotonb::pki {
 namespace {
@@ -220,6 +221,21 @@ json describe_csr(X509_REQ* csr) {
   out["subject_alt_names"] = std::move(sans);
   core::openssl_errors();
   make_utf8(out);
+  return out;
+}
+
+nlohmann::ordered_json describe_certificate_chain(const std::vector<Bytes>& ders) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const Bytes& der : ders) {
+    auto cert = parse_certificate_der_cached(der);
+    if (!cert) {
+      out.push_back({{"problem", cert.error().message}});
+      continue;
+    }
+    out.push_back({{"subject", core::to_utf8_lossy(name_to_string(X509_get_subject_name(cert->get())))},
+                   {"issuer", core::to_utf8_lossy(name_to_string(X509_get_issuer_name(cert->get())))},
+                   {"sha256", core::to_hex(certificate_fingerprint(cert->get(), EVP_sha256()))}});
+  }
   return out;
 }
 

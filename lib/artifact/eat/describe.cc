@@ -2,9 +2,7 @@
 
 #include "core/encoding.h"
 #include "core/time.h"
-#include "pki/certificate.h"
-#include "pki/name.h"
-#include "pki/parse_cache.h"
+#include "pki/inspect.h"
 
 namespace iotonb::artifact::eat {
 namespace {
@@ -137,20 +135,8 @@ Json describe_token(const Token& token) {
   else d["alg"] = core::to_utf8_lossy(alg.error().message);
   d["tagged"] = token.message.tagged;
   if (auto kid = cose::kid(token.message)) d["kid"] = core::to_base64(*kid);
-  if (auto chain = cose::x5chain(token.message); chain && !chain->empty()) {
-    Json certs = Json::array();
-    for (const Bytes& der : *chain) {
-      auto cert = pki::parse_certificate_der_cached(der);
-      if (!cert) {
-        certs.push_back({{"problem", cert.error().message}});
-        continue;
-      }
-      certs.push_back({{"subject", core::to_utf8_lossy(pki::name_to_string(X509_get_subject_name(cert->get())))},
-                       {"issuer", core::to_utf8_lossy(pki::name_to_string(X509_get_issuer_name(cert->get())))},
-                       {"sha256", core::to_hex(pki::certificate_fingerprint(cert->get(), EVP_sha256()))}});
-    }
-    d["x5chain"] = std::move(certs);
-  }
+  if (auto chain = cose::x5chain(token.message); chain && !chain->empty())
+    d["x5chain"] = pki::describe_certificate_chain(*chain);
   if (token.claims_error) d["claims_error"] = core::to_utf8_lossy(token.claims_error->message);
   else d["claims"] = describe_claims(token.claims);
   return d;

@@ -3,10 +3,8 @@
 #include "artifact/fdo/rendezvous.h"
 #include "core/encoding.h"
 #include "envelope/cose.h"
-#include "pki/certificate.h"
+#include "pki/inspect.h"
 #include "pki/key.h"
-#include "pki/name.h"
-#include "pki/parse_cache.h"
 
 namespace iotonb::artifact::fdo {
 namespace {
@@ -34,21 +32,6 @@ Json describe_key(const PublicKey& key) {
 
 Json describe_hash(const Hash& h) { return {{"algorithm", hash_name(h.type)}, {"value", core::to_hex(h.value)}}; }
 
-Json describe_chain(const std::vector<Bytes>& chain) {
-  Json out = Json::array();
-  for (const Bytes& der : chain) {
-    auto cert = pki::parse_certificate_der_cached(der);
-    if (!cert) {
-      out.push_back({{"problem", cert.error().message}});
-      continue;
-    }
-    out.push_back({{"subject", core::to_utf8_lossy(pki::name_to_string(X509_get_subject_name(cert->get())))},
-                   {"issuer", core::to_utf8_lossy(pki::name_to_string(X509_get_issuer_name(cert->get())))},
-                   {"sha256", core::to_hex(pki::certificate_fingerprint(cert->get(), EVP_sha256()))}});
-  }
-  return out;
-}
-
 // The payload of an embedded item in diagnostic notation: << item >>.
 std::string embedded(ByteView encoded, bool pretty) {
   auto v = core::cbor::decode(encoded);
@@ -73,7 +56,7 @@ Json describe_voucher(const OwnershipVoucher& v) {
   d["manufacturer_key"] = describe_key(v.header.manufacturer_key);
   d["header_hmac"] = hash_name(v.hmac.type);
   if (v.header.cert_chain_hash) d["device_chain_hash"] = describe_hash(*v.header.cert_chain_hash);
-  d["device_chain"] = v.cert_chain ? describe_chain(*v.cert_chain) : Json::array();
+  d["device_chain"] = v.cert_chain ? pki::describe_certificate_chain(*v.cert_chain) : Json::array();
   Json entries = Json::array();
   for (const Entry& e : v.entries) {
     Json entry;
