@@ -5,7 +5,7 @@
 _iotonb_subcommands()
 {
     case $1 in
-        '') echo 'ca idevid cert csr key voucher ownership supply-chain masa registrar enroll attest device inspect help' ;;
+        '') echo 'ca idevid cert csr key voucher ownership supply-chain masa registrar enroll attest mud device inspect help' ;;
         'ca') echo 'create' ;;
         'idevid') echo 'mint' ;;
         'cert') echo 'inspect verify' ;;
@@ -19,6 +19,7 @@ _iotonb_subcommands()
         'masa') echo 'serve claim' ;;
         'registrar') echo 'serve allow devices' ;;
         'attest') echo 'create verify inspect appraise evidence' ;;
+        'mud') echo 'create validate show sign verify fetch url compile' ;;
         'device') echo 'wipe show' ;;
     esac
 }
@@ -307,6 +308,45 @@ _iotonb()
         'attest evidence:-o'|'attest evidence:--out') _iotonb_files; return ;;
         'attest evidence:--nonce') :; return ;;
         'attest evidence:--now') :; return ;;
+        'mud create:--from') :; return ;;
+        'mud create:-o'|'mud create:--out') _iotonb_files; return ;;
+        'mud create:--now') :; return ;;
+        'mud validate:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'mud show:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'mud sign:--key') _iotonb_files; return ;;
+        'mud sign:--key-password-file') _iotonb_files; return ;;
+        'mud sign:--cert') _iotonb_files; return ;;
+        'mud sign:--chain') _iotonb_files; return ;;
+        'mud sign:--content-type') COMPREPLY=($(compgen -W 'data mudtype' -- "$cur")); return ;;
+        'mud sign:--now') :; return ;;
+        'mud sign:-o'|'mud sign:--out') :; return ;;
+        'mud verify:--signature') :; return ;;
+        'mud verify:--trust') :; return ;;
+        'mud verify:--untrusted') _iotonb_files; return ;;
+        'mud verify:--at') :; return ;;
+        'mud verify:--mud-signer-from') :; return ;;
+        'mud verify:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'mud fetch:--trust') :; return ;;
+        'mud fetch:--untrusted') _iotonb_files; return ;;
+        'mud fetch:--tls-trust') :; return ;;
+        'mud fetch:--mud-signer-from') :; return ;;
+        'mud fetch:--cache') _iotonb_dirs; return ;;
+        'mud fetch:--at') :; return ;;
+        'mud fetch:--timeout') :; return ;;
+        'mud fetch:-o'|'mud fetch:--out') _iotonb_files; return ;;
+        'mud fetch:--signature-out') _iotonb_files; return ;;
+        'mud fetch:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'mud url:--from-cert') :; return ;;
+        'mud url:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'mud compile:--device-ip') :; return ;;
+        'mud compile:--device-mac') :; return ;;
+        'mud compile:--local-policy') :; return ;;
+        'mud compile:--target') COMPREPLY=($(compgen -W 'nftables iptables ip6tables' -- "$cur")); return ;;
+        'mud compile:--device-id') :; return ;;
+        'mud compile:--dns') COMPREPLY=($(compgen -W 'resolve named-sets' -- "$cur")); return ;;
+        'mud compile:--table') :; return ;;
+        'mud compile:-o'|'mud compile:--out') _iotonb_files; return ;;
+        'mud compile:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'device wipe:--state') _iotonb_dirs; return ;;
         'device wipe:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'device show:--state') _iotonb_dirs; return ;;
@@ -317,7 +357,7 @@ _iotonb()
     local words= opts= args=
     case $cmd in
         '')
-            words='ca idevid cert csr key voucher ownership supply-chain masa registrar enroll attest device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
+            words='ca idevid cert csr key voucher ownership supply-chain masa registrar enroll attest mud device inspect help' opts='-h --help --version --help-all -q --quiet -v --verbose --config' args= ;;
         'ca')
             words='create' opts='-h --help --help-all' args= ;;
         'ca create')
@@ -410,6 +450,24 @@ _iotonb()
             words='' opts='-h --help --help-all --key --trust --nonce --at --format --policy' args= ;;
         'attest evidence')
             words='' opts='-h --help --help-all --device --key --key-password-file --cert --kid --format -o --out --force --nonce --now' args= ;;
+        'mud')
+            words='create validate show sign verify fetch url compile' opts='-h --help --help-all' args= ;;
+        'mud create')
+            words='' opts='-h --help --help-all --from -o --out --force --now' args= ;;
+        'mud validate')
+            words='' opts='-h --help --help-all --format' args=files ;;
+        'mud show')
+            words='' opts='-h --help --help-all --format' args=files ;;
+        'mud sign')
+            words='' opts='-h --help --help-all --key --key-password-file --cert --chain --content-type --now -o --out --force' args=files ;;
+        'mud verify')
+            words='' opts='-h --help --help-all --signature --trust --untrusted --at --mud-signer-from --format' args=files ;;
+        'mud fetch')
+            words='' opts='-h --help --help-all --trust --untrusted --tls-trust --mud-signer-from --cache --at --timeout -o --out --signature-out --format --force' args= ;;
+        'mud url')
+            words='' opts='-h --help --help-all --from-cert --format' args= ;;
+        'mud compile')
+            words='' opts='-h --help --help-all --device-ip --device-mac --local-policy --target --device-id --quarantine --dns --table --no-hook -o --out --force --format' args=files ;;
         'device')
             words='wipe show' opts='-h --help --help-all' args= ;;
         'device wipe')

@@ -12,7 +12,8 @@ cd "$top"
 packages=(build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
   libssl-dev openssl libcbor-dev libcli11-dev libyaml-cpp-dev libpcsclite-dev nlohmann-json3-dev
   libcpp-httplib-dev libsqlite3-dev sqlite3 curl libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-asn1crypto python3-cryptography python3-cbor2 man-db groff-base)
+  python3 python3-asn1crypto python3-cryptography python3-cbor2 man-db groff-base
+  nftables iptables iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -97,6 +97,19 @@ const std::vector<CommandGroup>& command_groups() {
        "  iotonb attest verify evidence.cbor --key device.crt --nonce $NONCE\n"
        "  iotonb attest appraise evidence.cbor --policy reference.yaml --key device.crt --nonce $NONCE",
        groups::define_attest},
+      {"mud", "Create, validate, sign, verify, fetch and compile MUD files (RFC 8520) into firewall rules",
+       "A Manufacturer Usage Description (RFC 8520) says what a device needs to talk to, in a signed JSON file the "
+       "network fetches from the MUD URL in the device's IDevID. 'create' writes one from a readable YAML spec, "
+       "'validate' checks a file against RFC 8520 and its ACL model (RFC 8519) and names every violation by its JSON "
+       "path, 'sign' and 'verify' make and check the detached CMS signature over the exact bytes, 'fetch' gets a file "
+       "and its signature over HTTPS and verifies them before use, 'compile' turns a file and the owner's local "
+       "policy into nftables or iptables rules for one device, and 'url' reads the MUD URL from an IDevID.\n"
+       "Example, manufacturer then network:\n"
+       "  iotonb mud create --from spec.yaml -o device.json\n"
+       "  iotonb mud sign device.json --key mud-signer.key --cert mud-signer.crt -o device.p7s\n"
+       "  iotonb mud verify device.json --signature device.p7s --trust mud-ca.pem\n"
+       "  iotonb mud compile device.json --device-ip 192.0.2.20 --local-policy local.yaml --target nftables",
+       groups::define_mud},
       {"device", "Show or wipe a device's state folder",
        "'show' summarises a device state folder (IDevID, enrollment, LDevID, network profile); 'wipe' removes "
        "everything but the birth identity (idevid.crt, idevid.key, chain.pem) so the device can onboard again.",

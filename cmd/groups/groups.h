@@ -19,6 +19,7 @@ void define_idevid(CLI::App& group, Context& ctx);
 void define_inspect(CLI::App& group, Context& ctx);
 void define_key(CLI::App& group, Context& ctx);
 void define_masa(CLI::App& group, Context& ctx);
+void define_mud(CLI::App& group, Context& ctx);
 void define_ownership(CLI::App& group, Context& ctx);
 void define_registrar(CLI::App& group, Context& ctx);
 void define_supply_chain(CLI::App& group, Context& ctx);

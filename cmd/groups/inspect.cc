@@ -6,10 +6,13 @@
 #include "artifact/fdo/credential.h"
 #include "artifact/fdo/describe.h"
 #include "artifact/fdo/voucher.h"
+#include "artifact/mud/describe.h"
+#include "artifact/mud/file.h"
 #include "artifact/signed_voucher.h"
 #include "artifact/voucher_describe.h"
 #include "cli/options.h"
 #include "core/encoding.h"
+#include "core/json.h"
 #include "core/files.h"
 #include "groups/groups.h"
 #include "pki/certificate.h"
@@ -123,6 +126,23 @@ std::optional<Result<json>> attestation_token(ByteView data) {
   return Result<json>(artifact::eat::describe_token(*token));
 }
 
+// MUD files (RFC 8520): JSON whose top level has "ietf-mud:mud". A file that names the member
+// but does not validate is reported with its violations rather than passed to other rows.
+std::optional<Result<json>> mud_file(ByteView data) {
+  std::string_view text = as_chars(data);
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || text[start] != '{' ||
+      text.find("\"ietf-mud:mud\"") == std::string_view::npos)
+    return std::nullopt;
+  // Well-formed JSON is a MUD file only when the member is at the top level; broken JSON that
+  // names it is taken for a damaged MUD file.
+  auto doc = core::parse_json(text, {artifact::mud::kMaxMudFileSize, artifact::mud::kMaxMudDepth});
+  if (doc && !doc->contains("ietf-mud:mud")) return std::nullopt;
+  auto file = artifact::mud::parse_mud(text);
+  if (!file) return Result<json>(file.error());
+  return Result<json>(artifact::mud::describe_mud(*file));
+}
+
 constexpr Recogniser kRecognisers[] = {
     {"certificate", certificates},
     {"certificate request", certificate_request},
@@ -131,6 +151,7 @@ constexpr Recogniser kRecognisers[] = {
     {"FDO ownership voucher", fdo_voucher},
     {"FDO device credential", fdo_credential},
     {"attestation token", attestation_token},
+    {"MUD file", mud_file},
     {"voucher", voucher},
 };
 
@@ -156,7 +177,7 @@ Status run(const Options& o, Context& ctx) {
     }
     if (!found)
       return input_error(file + ": not a recognised artifact (certificate, certificate request, key, voucher, FDO "
-                                "ownership voucher or device credential, attestation token)");
+                                "ownership voucher or device credential, attestation token, MUD file)");
     if (files.size() > 1) (*found)["file"] = file;
     results.push_back(std::move(*found));
   }
@@ -173,7 +194,7 @@ void define_inspect(CLI::App& group, Context& ctx) {
   auto o = std::make_shared<Options>();
   group.add_option("file", o->files,
                    "Files to inspect (PEM, DER, any voucher form, FDO vouchers and device credentials, attestation "
-                   "tokens); - or none for stdin")
+                   "tokens, MUD files); - or none for stdin")
       ->type_name("FILE");
   add_format(group, o->format, {"text", "json"});
   group.callback([o, &ctx] { ctx.action = [o, &ctx] { return run(*o, ctx); }; });

@@ -101,6 +101,7 @@ Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Conte
   IOTONB_ASSIGN_OR_RETURN(auto ldevids, store.ldevids(o.serial));
   IOTONB_ASSIGN_OR_RETURN(auto reports, store.reports(o.serial));
   IOTONB_ASSIGN_OR_RETURN(auto attestation, store.attestation(o.serial));
+  IOTONB_ASSIGN_OR_RETURN(auto mud, store.mud(o.serial));
   json j = device ? device_json(*device) : json{{"serial", o.serial}, {"status", "never-seen"}};
   if (allowed) {
     j["allow_list"] = {{"purchase", allowed->purchase_id}, {"owner", allowed->owner},
@@ -116,6 +117,13 @@ Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Conte
                         {"claims", appraisal.is_object() && appraisal.contains("claims") ? appraisal["claims"] : json::array()}};
   } else {
     j["attestation"] = nullptr;
+  }
+  if (mud) {
+    j["mud"] = {{"url", mud->mud_url},         {"verdict", mud->verdict},  {"reason", mud->reason},
+                {"segment", mud->segment},     {"addresses", mud->addresses}, {"rules", mud->rules_file},
+                {"checked_at", when(mud->checked_at)}};
+  } else {
+    j["mud"] = nullptr;
   }
   j["ldevids"] = json::array();
   for (const auto& l : ldevids) {
@@ -150,6 +158,14 @@ Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Conte
   } else {
     out << "  attestation:       none\n";
   }
+  if (mud) {
+    out << "  mud:               " << mud->verdict << " at " << when(mud->checked_at) << ", " << mud->mud_url << '\n';
+    if (!mud->reason.empty()) out << "    reason:          " << mud->reason << '\n';
+    out << "    segment:         " << mud->segment << " (" << mud->addresses << ")\n";
+    out << "    rules:           " << mud->rules_file << '\n';
+  } else {
+    out << "  mud:               none\n";
+  }
   out << "LDevIDs (" << ldevids.size() << ")\n";
   for (const auto& l : ldevids) {
     out << "  " << l.cert_serial_hex << "  " << store::ldevid_status_name(l.status) << "  issued " << when(l.issued_at)
@@ -163,6 +179,19 @@ Status devices_show(store::RegistrarStore& store, const DevicesOptions& o, Conte
     out << '\n';
   }
   return {};
+}
+
+// A revoked or quarantined device's MUD rules move to the quarantine segment, when
+// registrar.yaml configures MUD and the device has a MUD record (nullopt otherwise).
+Result<std::optional<store::MudRecord>> recompile_mud_rules(const DevicesOptions& o, store::RegistrarStore& store) {
+  if (o.config.empty()) return std::optional<store::MudRecord>();
+  IOTONB_ASSIGN_OR_RETURN(service::RegistrarConfig config, service::load_registrar_config(o.config));
+  if (config.mud.trust.empty()) return std::optional<store::MudRecord>();
+  IOTONB_ASSIGN_OR_RETURN(auto record, store.mud(o.serial));
+  if (!record) return std::optional<store::MudRecord>();
+  IOTONB_ASSIGN_OR_RETURN(auto mud, service::MudEnforcement::create(config.mud, config.network, store));
+  IOTONB_ASSIGN_OR_RETURN(store::MudRecord done, mud->recompile(o.serial, true));
+  return std::optional<store::MudRecord>(std::move(done));
 }
 
 Status run_devices(const DevicesOptions& o, Context& ctx) {
@@ -182,11 +211,14 @@ Status run_devices(const DevicesOptions& o, Context& ctx) {
   if (!existing) return existing.error();
   if (!*existing) return verify_error("no device with serial " + o.serial + " in " + path);
   IOTONB_RETURN_IF_ERROR((*store)->set_status(o.serial, status, o.reason, core::now()));
+  IOTONB_ASSIGN_OR_RETURN(auto rules, recompile_mud_rules(o, **store));
+  json j{{"serial", o.serial}, {"status", std::string(store::device_status_name(status))}, {"reason", o.reason}};
+  if (rules) j["mud"] = {{"segment", rules->segment}, {"rules", rules->rules_file}};
   if (o.format == "json") {
-    *ctx.out << json{{"serial", o.serial}, {"status", std::string(store::device_status_name(status))}, {"reason", o.reason}}.dump()
-             << '\n';
+    *ctx.out << j.dump() << '\n';
   } else {
     *ctx.out << "device " << o.serial << " " << (status == store::DeviceStatus::revoked ? "revoked" : "quarantined") << '\n';
+    if (rules) *ctx.out << "MUD rules recompiled for segment " << rules->segment << ": " << rules->rules_file << '\n';
   }
   return {};
 }
@@ -216,10 +248,17 @@ void define_registrar(CLI::App& group, Context& ctx) {
               "contraindicated is refused (403), warning is onboarded into network.quarantine-segment, and the\n"
               "verdict is kept with the device (`registrar devices show`). required: true refuses a voucher request\n"
               "without a recent appraisal; lifetime bounds the nonce and the appraisal (default 5m).\n"
+              "With mud, a device whose IDevID names a MUD URL has its MUD file and signature fetched when it\n"
+              "enrolls (`iotonb mud fetch` rules: https only, TLS checked against mud.tls-trust or the system CAs),\n"
+              "verified against mud.trust and the IDevID's mudSigner, and compiled with mud.local-policy for the\n"
+              "address it enrolled from into mud.policy-dir: DEVICE.nft and site.nft (iptables: DEVICE.iptables,\n"
+              "DEVICE.ip6tables, site.iptables, site.ip6tables; load the site files). A file that fails is not\n"
+              "used: the device goes to network.quarantine-segment with the reason kept (`registrar devices show`).\n"
               "registrar.yaml keys: listen{address,port} tls{cert,key,chain,password-file}\n"
               "domain-ca{cert,key,chain,password-file} manufacturer-trust masa{url,trust} store\n"
               "network{network-id,authentication,segment,quarantine-segment} ldevid{validity}\n"
-              "attestation{policy,required,lifetime} limits{max-body,read-timeout-ms,threads};\n"
+              "attestation{policy,required,lifetime} mud{trust,tls-trust,local-policy,policy-dir,target,cache}\n"
+              "limits{max-body,read-timeout-ms,threads};\n"
               "relative paths are relative to the file's folder.");
     s->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_serve(*o, ctx); }; });
   }
@@ -256,7 +295,9 @@ void define_registrar(CLI::App& group, Context& ctx) {
               "show: the device record, its allow-list entry, every LDevID issued to it (active, replaced,\n"
               "revoked) and its status audit trail (voucher_status, enrollstatus, operator actions).\n"
               "revoke: the device and its LDevIDs are refused from now on (403); quarantine: the device is\n"
-              "refused until an operator decides. Both can run while the registrar serves.\n"
+              "refused until an operator decides. Both can run while the registrar serves. With --config and\n"
+              "MUD configured (registrar.yaml mud), both also recompile the device's MUD rules for the\n"
+              "quarantine segment (its file in mud.policy-dir and the site ruleset).\n"
               "Statuses: voucher-requested, voucher-issued, enrolled, revoked, quarantined.\n"
               "Exit 1 when the serial is unknown.");
     d->callback([o, &ctx] { ctx.action = [o, &ctx] { return run_devices(*o, ctx); }; });

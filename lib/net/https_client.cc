@@ -1,7 +1,8 @@
 // HttpsClient over cpp-httplib's SSLClient. httplib's own server verification is left off:
 // it would also check the host name, which BRSKI does not use (the pinned domain certificate
 // is the trust), and it cannot accept a certificate provisionally. The SSL_CTX's verify
-// callback (tls_context.cc) does both jobs instead and keeps what the server sent.
+// callback (tls_context.cc) does both jobs instead and keeps what the server sent; where a
+// caller wants the host name checked, OpenSSL's verifier does it inside the same callback.
 #include "net/https_client.h"
 
 #include <httplib.h>
@@ -9,8 +10,14 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
+#include <condition_variable>
+#include <mutex>
 #include <random>
 #include <thread>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include "net/tls_context.h"
 
@@ -74,14 +81,58 @@ class HttplibClient final : public HttpsClient {
     client_.set_write_timeout(options.read_timeout_ms / 1000, (options.read_timeout_ms % 1000) * 1000);
   }
 
-  bool configure() {
-    return client_.is_valid() &&
-           configure_client_context(*client_.ssl_context(), options_.client_certificate, options_.client_chain,
-                                    options_.client_key, options_.trust, &capture_);
+  bool configure(const std::string& host) {
+    if (!client_.is_valid() ||
+        !configure_client_context(*client_.ssl_context(), options_.client_certificate, options_.client_chain,
+                                  options_.client_key, options_.trust, &capture_))
+      return false;
+    if (!options_.check_host_name) return true;
+    // The verifier checks the name with the chain, so a mismatch fails the handshake like an
+    // untrusted chain and is reported by the same callback ("hostname mismatch").
+    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(client_.ssl_context());
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1) return true;
+    ERR_clear_error();  // not an IP address: a DNS name
+    return X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size()) == 1;
   }
 
   Result<ClientResponse> get(const std::string& path, const std::string& accept) override {
-    return with_retries([&] { return client_.Get(path.c_str(), headers(accept)); }, "GET " + path);
+    if (options_.max_body == 0)
+      return with_retries([&] { return client_.Get(path.c_str(), headers(accept)); }, "GET " + path);
+    // The body is taken as it arrives, so an oversized answer is dropped at the limit rather
+    // than read whole; a Content-Length over the limit is refused before any of the body.
+    std::string abort_reason;
+    auto too_large = [&] {
+      abort_reason = "the answer's body is larger than the limit of " + std::to_string(options_.max_body) + " octets";
+      return false;
+    };
+    return with_retries(
+        [&] {
+          std::string body;
+          abort_reason.clear();
+          httplib::Request request;
+          request.method = "GET";
+          request.path = path;
+          request.headers = headers(accept);
+          request.response_handler = [&](const httplib::Response& response) {
+            std::string length = response.get_header_value("Content-Length");
+            std::size_t declared = 0;
+            auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), declared);
+            if (!length.empty() && (ec == std::errc::result_out_of_range ||
+                                    (ec == std::errc() && end == length.data() + length.size() && declared > options_.max_body)))
+              return too_large();
+            return true;
+          };
+          request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
+            if (size > options_.max_body - body.size()) return too_large();
+            body.append(data, size);
+            return true;
+          };
+          httplib::Result result = client_.send(request);
+          if (result) result->body = std::move(body);
+          return result;
+        },
+        "GET " + path, &abort_reason);
   }
 
   Result<ClientResponse> post(const std::string& path, const std::string& content_type, const std::string& body,
@@ -113,16 +164,27 @@ class HttplibClient final : public HttpsClient {
   // already closed is sent once more on a new connection. Not retried: a server certificate
   // that does not verify, and failures after the request was sent.
   template <typename Send>
-  Result<ClientResponse> with_retries(Send send, const std::string& what) {
+  Result<ClientResponse> with_retries(Send send, const std::string& what, const std::string* abort_reason = nullptr) {
     std::minstd_rand jitter(std::random_device{}());
     int wait_ms = options_.first_retry_wait_ms;
     bool resent_stale = false;
+    const bool bounded = options_.total_timeout_ms > 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.total_timeout_ms);
     auto backoff = [&](int delay) {
       if (delay < 0) delay = static_cast<int>(jitter() % static_cast<unsigned>(wait_ms + 1));
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(delay, options_.max_retry_wait_ms)));
+      auto pause = std::chrono::milliseconds(std::min(delay, options_.max_retry_wait_ms));
+      if (bounded) pause = std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::max(deadline - std::chrono::steady_clock::now(),
+                                                        std::chrono::steady_clock::duration::zero())));
+      std::this_thread::sleep_for(pause);
       wait_ms = std::min(wait_ms * 2, options_.max_retry_wait_ms);
     };
+    auto timed_out = [&] {
+      return Error{ErrorKind::network, what + " to " + options_.url + " failed: no complete answer within " +
+                                           std::to_string(options_.total_timeout_ms) + " ms"};
+    };
     for (int attempt = 1;; ++attempt) {
+      if (bounded && std::chrono::steady_clock::now() >= deadline) return timed_out();
       {
         std::lock_guard lock(capture_.mutex);
         capture_.failure.clear();
@@ -130,8 +192,12 @@ class HttplibClient final : public HttpsClient {
       // A connection idle longer than servers keep one open is likely closed at the far end.
       auto now = std::chrono::steady_clock::now();
       if (now - last_answer_ > kIdleReuse) client_.stop();
-      httplib::Result result = send();
+      bool deadline_hit = false;
+      httplib::Result result = bounded ? send_before(deadline, send, deadline_hit) : send();
       if (!result) {
+        if (deadline_hit) return timed_out();
+        if (abort_reason != nullptr && !abort_reason->empty())
+          return Error{ErrorKind::network, what + " to " + options_.url + " failed: " + *abort_reason};
         httplib::Error error = result.error();
         if (error == httplib::Error::Write && !resent_stale) {
           resent_stale = true;
@@ -158,12 +224,40 @@ class HttplibClient final : public HttpsClient {
       response.content_type = result->get_header_value("Content-Type");
       response.body = std::move(result->body);
       response.retry_after = result->get_header_value("Retry-After");
+      response.location = result->get_header_value("Location");
       response.attempts = attempt;
       bool retryable = response.status == 202 || response.status == 503;
       if (!retryable || attempt > options_.max_retries) return response;
       // Exponential backoff with full jitter, unless the server said how long to wait.
       backoff(retry_after_ms(response.retry_after));
     }
+  }
+
+  // send() with a watchdog that shuts the socket down at the deadline: httplib's timeouts
+  // bound each read, not a whole answer a server trickles one byte at a time. httplib's stop()
+  // is made for this (it only shuts the socket down while a request is in flight).
+  template <typename Send>
+  httplib::Result send_before(std::chrono::steady_clock::time_point deadline, Send& send, bool& deadline_hit) {
+    std::mutex mutex;
+    std::condition_variable done_changed;
+    bool done = false;
+    bool fired = false;
+    std::thread watchdog([&] {
+      std::unique_lock lock(mutex);
+      if (done_changed.wait_until(lock, deadline, [&] { return done; })) return;
+      fired = true;
+      lock.unlock();
+      client_.stop();
+    });
+    httplib::Result result = send();
+    {
+      std::lock_guard lock(mutex);
+      done = true;
+    }
+    done_changed.notify_all();
+    watchdog.join();
+    deadline_hit = fired;
+    return result;
   }
 
   // Servers close idle connections after a while (ours after 1 s, https_server.cc).
@@ -195,7 +289,9 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const ClientOptions& op
     return usage_error("HTTPS client: no trust anchors for the server at " + options.url);
   }
   auto client = std::make_unique<HttplibClient>(options, endpoint);
-  if (!client->configure()) return internal_error("HTTPS client: cannot set up TLS: " + last_tls_error());
+  if (options.check_host_name && options.trust_mode != ServerTrust::anchors)
+    return usage_error("HTTPS client: a host name check needs trust anchors");
+  if (!client->configure(endpoint.host)) return internal_error("HTTPS client: cannot set up TLS: " + last_tls_error());
   return std::unique_ptr<HttpsClient>(std::move(client));
 }
 

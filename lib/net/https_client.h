@@ -6,14 +6,22 @@
 //   it is, and kept (server_certificates()) so the pledge can put it in
 //   proximity-registrar-cert and, once the voucher arrives, check it against the pinned
 //   domain certificate before it trusts anything it was told.
-// - ServerTrust::anchors: the chain must verify to one of `trust` (no host name check:
-//   BRSKI pins a domain certificate, not a name; RFC 8995 5.6.2).
+// - ServerTrust::anchors: the chain must verify to one of `trust` (no host name check by
+//   default: BRSKI pins a domain certificate, not a name; RFC 8995 5.6.2). Ordinary web
+//   fetches (MUD files, RFC 8520) turn on check_host_name: the server's certificate must
+//   then also name the URL's host (RFC 6125 via OpenSSL's verifier: subjectAltName DNS or IP
+//   entries, no partial wildcards).
+//
+// Hostile servers: max_body bounds a GET answer (a larger one is dropped as it arrives) and
+// total_timeout_ms bounds a whole request, retries included, however slowly the server
+// trickles its answer; both are off by default, as BRSKI peers are bounded elsewhere.
 //
 // A 202 or 503 answer, and a connection that could not be made, are retried after
 // Retry-After (seconds) or an exponential backoff with jitter, capped by max_retry_wait_ms,
 // at most max_retries times; the last answer is returned.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +45,9 @@ struct ClientOptions {
   int max_retries = 5;
   int first_retry_wait_ms = 200;
   int max_retry_wait_ms = 5000;
+  bool check_host_name = false;  // anchors mode only
+  std::size_t max_body = 0;      // octets of a GET answer's body; 0: no limit
+  int total_timeout_ms = 0;      // one get()/post() including retries; 0: no bound
 };
 
 struct ClientResponse {
@@ -44,6 +55,7 @@ struct ClientResponse {
   std::string content_type;
   std::string body;
   std::string retry_after;  // the header as sent, "" when absent
+  std::string location;     // the Location header of a redirect, "" when absent
   int attempts = 1;         // 1 + retries made
 };
 

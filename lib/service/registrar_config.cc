@@ -52,6 +52,34 @@ Status read_attestation(const ConfigReader& r, const YAML::Node& node, Registrar
   return {};
 }
 
+Status read_mud(const ConfigReader& r, const YAML::Node& node, RegistrarConfig& c) {
+  IOTONB_RETURN_IF_ERROR(r.only(node, "mud", {"trust", "tls-trust", "local-policy", "policy-dir", "target", "cache"}));
+  if (!node["trust"]) return r.at(node, "mud", "trust is missing (the CAs MUD file signers chain to)");
+  IOTONB_ASSIGN_OR_RETURN(c.mud.trust, r.files(node["trust"], "mud.trust", EmptyList::refused));
+  if (node["tls-trust"]) {
+    IOTONB_ASSIGN_OR_RETURN(c.mud.tls_trust, r.files(node["tls-trust"], "mud.tls-trust", EmptyList::refused));
+  }
+  if (!node["local-policy"])
+    return r.at(node, "mud", "local-policy is missing (where controllers, local networks and segments are)");
+  IOTONB_ASSIGN_OR_RETURN(c.mud.local_policy, r.text(node["local-policy"], "mud.local-policy"));
+  c.mud.local_policy = r.resolve(c.mud.local_policy);
+  if (!node["policy-dir"]) return r.at(node, "mud", "policy-dir is missing (where the compiled rules are written)");
+  IOTONB_ASSIGN_OR_RETURN(c.mud.policy_dir, r.text(node["policy-dir"], "mud.policy-dir"));
+  c.mud.policy_dir = r.resolve(c.mud.policy_dir);
+  if (node["target"]) {
+    IOTONB_ASSIGN_OR_RETURN(c.mud.target, r.text(node["target"], "mud.target"));
+    if (c.mud.target != "nftables" && c.mud.target != "iptables")
+      return r.at(node["target"], "mud.target", "is \"" + c.mud.target + "\"; nftables or iptables");
+  }
+  if (node["cache"]) {
+    IOTONB_ASSIGN_OR_RETURN(c.mud.cache, r.text(node["cache"], "mud.cache"));
+    c.mud.cache = r.resolve(c.mud.cache);
+  }
+  if (c.network.quarantine_segment.empty())
+    return r.at(node, "mud", "needs network.quarantine-segment: where a device whose MUD file fails goes");
+  return {};
+}
+
 Status read_ldevid(const ConfigReader& r, const YAML::Node& node, RegistrarConfig& c) {
   IOTONB_RETURN_IF_ERROR(r.only(node, "ldevid", {"validity"}));
   if (const YAML::Node v = node["validity"]) {
@@ -63,7 +91,7 @@ Status read_ldevid(const ConfigReader& r, const YAML::Node& node, RegistrarConfi
 // Lists of files must not be empty here.
 Status read_registrar(const ConfigReader& r, const YAML::Node& root, RegistrarConfig& c) {
   IOTONB_RETURN_IF_ERROR(r.only(root, "", {"listen", "tls", "domain-ca", "manufacturer-trust", "masa", "store", "network",
-                                           "ldevid", "limits", "attestation"}));
+                                           "ldevid", "limits", "attestation", "mud"}));
   if (const YAML::Node v = root["listen"]) IOTONB_RETURN_IF_ERROR(r.listen(v, c.server));
   if (!root["tls"]) return input_error(r.path() + ": tls is missing (the registrar's certificate with cmcRA, and its key)");
   IOTONB_ASSIGN_OR_RETURN(c.tls, r.identity(root["tls"], "tls", EmptyList::refused));
@@ -80,6 +108,7 @@ Status read_registrar(const ConfigReader& r, const YAML::Node& root, RegistrarCo
   if (const YAML::Node v = root["network"]) IOTONB_RETURN_IF_ERROR(read_network(r, v, c));
   if (const YAML::Node v = root["ldevid"]) IOTONB_RETURN_IF_ERROR(read_ldevid(r, v, c));
   if (const YAML::Node v = root["attestation"]) IOTONB_RETURN_IF_ERROR(read_attestation(r, v, c));
+  if (const YAML::Node v = root["mud"]) IOTONB_RETURN_IF_ERROR(read_mud(r, v, c));
   if (const YAML::Node v = root["limits"]) IOTONB_RETURN_IF_ERROR(r.limits(v, c.server));
   return {};
 }

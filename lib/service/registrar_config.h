@@ -13,6 +13,8 @@
 //   store:              registrar.sqlite
 //   network:            {network-id: S, authentication: S, segment: S, quarantine-segment: S}
 //   attestation:        {policy: F, required: true|false, lifetime: 5m}
+//   mud:                {trust: F | [F...], tls-trust: F | [F...], local-policy: F, policy-dir: D,
+//                        target: nftables|iptables, cache: D}
 //   ldevid:             {validity: 365d}
 //   limits:             {max-body: 262144, read-timeout-ms: 5000, threads: 64}
 //
@@ -22,6 +24,13 @@
 // appraised when sent); lifetime: how long a nonce, and the appraisal made with it, stay good
 // (default 5m). A device appraised as warning is onboarded into network.quarantine-segment,
 // which attestation therefore needs.
+//
+// mud (service/mud_policy.h): when a device whose IDevID names a MUD URL enrolls, the
+// registrar fetches its MUD file and signature (TLS server checked against tls-trust, default
+// the system's CAs), verifies the signature against trust, compiles the file with the local
+// policy for the device's address into policy-dir (one ruleset per device and site.nft or
+// site.rules for all), and records the verdict. A file that fails is recorded with why, and
+// the device goes to network.quarantine-segment, which MUD therefore needs.
 //
 // Relative paths are relative to the configuration file's folder; unknown keys are refused
 // with their line (service_config.h).
@@ -49,6 +58,15 @@ struct AttestationConfig {
   std::int64_t lifetime = 300;  // seconds
 };
 
+struct MudConfig {
+  std::vector<std::string> trust;      // "" list = MUD off
+  std::vector<std::string> tls_trust;  // empty = the system's CA store
+  std::string local_policy;
+  std::string policy_dir;
+  std::string target = "nftables";
+  std::string cache;  // "" = no cache
+};
+
 struct RegistrarConfig {
   ServerConfig server{8443};  // listen, limits
   Identity tls;
@@ -59,6 +77,7 @@ struct RegistrarConfig {
   std::string store = "registrar.sqlite";
   NetworkProfile network;
   AttestationConfig attestation;
+  MudConfig mud;
   std::int64_t ldevid_validity = 365 * 24 * 3600;  // seconds
 };
 

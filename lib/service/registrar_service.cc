@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "artifact/eat/policy.h"
+#include "artifact/voucher_inputs.h"
 #include "core/files.h"
 #include "net/https_client.h"
 #include "pki/certificate.h"
@@ -135,6 +136,10 @@ Result<std::unique_ptr<RegistrarService>> RegistrarService::create(const Registr
     s->attestation_ = std::make_unique<protocol::brski::Attestation>(std::move(as), *s->store_);
   }
 
+  if (!config.mud.trust.empty()) {
+    IOTONB_ASSIGN_OR_RETURN(s->mud_, MudEnforcement::create(config.mud, config.network, *s->store_));
+  }
+
   protocol::brski::RegistrarSettings rs;
   rs.tls_certificate = s->tls_.cert.get();
   rs.tls_chain = s->tls_.chain_view();
@@ -212,7 +217,16 @@ net::Response RegistrarService::attestation_evidence(const net::Request& r) {
 }
 net::Response RegistrarService::cacerts(const net::Request&) { return to_response(est_->cacerts()); }
 net::Response RegistrarService::csrattrs(const net::Request&) { return to_response(est_->csrattrs()); }
-net::Response RegistrarService::simpleenroll(const net::Request& r) { return to_response(est_->simpleenroll(est_request(r))); }
+net::Response RegistrarService::simpleenroll(const net::Request& r) {
+  net::Response response = to_response(est_->simpleenroll(est_request(r)));
+  if (response.status != 200 || !mud_) return response;
+  // The pledge enrolled with its IDevID (simpleenroll authorized it): apply its MUD policy.
+  const X509* idevid = r.peer_certificates.front().get();
+  auto serial = artifact::idevid_serial_number(idevid);
+  auto applied = mud_->device_enrolled(serial.value_or(""), idevid, r.remote_address);
+  if (!applied) return net::error_response(500, "the registrar could not apply the device's MUD policy: " + applied.error().message);
+  return response;
+}
 net::Response RegistrarService::simplereenroll(const net::Request& r) { return to_response(est_->simplereenroll(est_request(r))); }
 
 net::Response RegistrarService::network_profile(const net::Request& r) {
@@ -239,7 +253,8 @@ net::Response RegistrarService::network_profile(const net::Request& r) {
   nlohmann::ordered_json j;
   j["network-id"] = config_.network.network_id;
   j["authentication"] = config_.network.authentication;
-  const bool quarantined = attestation_ && attestation_->verdict(peer.serial) == artifact::eat::Verdict::warning;
+  const bool quarantined = (attestation_ && attestation_->verdict(peer.serial) == artifact::eat::Verdict::warning) ||
+                           (mud_ && mud_->quarantined(peer.serial));
   j["segment"] = quarantined ? config_.network.quarantine_segment : config_.network.segment;
   j["registrar"] = url();
   net::Response out;

@@ -30,6 +30,7 @@
 #include "protocol/brski/attestation.h"
 #include "protocol/brski/registrar.h"
 #include "protocol/est/est_server.h"
+#include "service/mud_policy.h"
 #include "service/registrar_config.h"
 #include "store/registrar_store.h"
 
@@ -58,6 +59,7 @@ class RegistrarService {
   protocol::brski::Registrar& registrar() { return *registrar_; }
   protocol::est::EstServer& est() { return *est_; }
   protocol::brski::Attestation* attestation() { return attestation_.get(); }
+  MudEnforcement* mud() { return mud_.get(); }  // null when mud is not configured
   const X509* tls_certificate() const { return tls_.cert.get(); }
   const X509* domain_ca_certificate() const { return domain_ca_.cert.get(); }
 
@@ -85,6 +87,7 @@ class RegistrarService {
   std::unique_ptr<store::RegistrarStore> store_;
   std::unique_ptr<MasaPool> masa_;
   std::unique_ptr<protocol::brski::Attestation> attestation_;  // null when not configured
+  std::unique_ptr<MudEnforcement> mud_;                        // likewise
   std::unique_ptr<protocol::brski::Registrar> registrar_;
   std::unique_ptr<protocol::est::EstServer> est_;
   std::unique_ptr<net::HttpsServer> server_;

@@ -7,9 +7,9 @@
 namespace iotonb::store {
 namespace {
 
-// Version 2 added the attestation tables; its DDL is idempotent, so a version 1 file is
-// brought up to date when it is opened.
-constexpr int kSchemaVersion = 2;
+// Version 2 added the attestation tables, version 3 the MUD policy table; the DDL is
+// idempotent, so an older file is brought up to date when it is opened.
+constexpr int kSchemaVersion = 3;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS allow_list (
   serial        TEXT PRIMARY KEY,
@@ -72,7 +72,18 @@ CREATE TABLE IF NOT EXISTS attestations (
   appraisal     TEXT NOT NULL,
   attested_at   INTEGER NOT NULL
 );
-PRAGMA user_version = 2;
+CREATE TABLE IF NOT EXISTS mud_policies (
+  serial     TEXT PRIMARY KEY,
+  mud_url    TEXT NOT NULL,
+  verdict    TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  addresses  TEXT NOT NULL,
+  segment    TEXT NOT NULL,
+  mud_file   TEXT NOT NULL,
+  rules_file TEXT NOT NULL,
+  checked_at INTEGER NOT NULL
+);
+PRAGMA user_version = 3;
 )sql";
 
 constexpr std::array<std::string_view, 5> kDeviceStatusNames = {"voucher-requested", "voucher-issued", "enrolled",

@@ -10,6 +10,8 @@
 //     5.7, 5.9.4) and of operator actions, with time and body.
 //   - for attestation at onboarding (protocol/brski/attestation.h): the nonces handed to
 //     pledges for their evidence, each usable once, and each device's latest appraisal.
+//   - for device intent (service/mud_policy.h): each device's MUD URL, whether its MUD file
+//     verified, the file itself (to recompile without fetching again) and where its rules are.
 //
 // Durability: WAL with synchronous=NORMAL and one transaction per event; a committed record
 // survives the server being killed (SIGKILL), since the WAL is written before commit returns
@@ -93,6 +95,19 @@ struct AttestationRecord {
   core::UnixTime attested_at = 0;
 };
 
+// The MUD policy applied to a device at onboarding.
+struct MudRecord {
+  std::string serial;
+  std::string mud_url;
+  std::string verdict;    // "verified" or "failed"
+  std::string reason;     // why it failed ("" when verified)
+  std::string addresses;  // the device addresses the rules were compiled for, comma-separated
+  std::string segment;    // the network segment the rules put it in
+  std::string mud_file;   // the verified file's exact text; "" when it failed
+  std::string rules_file; // the compiled per-device ruleset
+  core::UnixTime checked_at = 0;
+};
+
 class RegistrarStore {
  public:
   // Opens (creating when missing) the store at path.
@@ -139,6 +154,12 @@ class RegistrarStore {
   // audit trail (kind "attestation").
   Status record_attestation(const AttestationRecord& record);
   Result<std::optional<AttestationRecord>> attestation(std::string_view serial);
+
+  // The device's MUD policy, replacing the one before; the verdict also goes to the audit
+  // trail (kind "mud").
+  Status record_mud(const MudRecord& record);
+  Result<std::optional<MudRecord>> mud(std::string_view serial);
+  Result<std::vector<MudRecord>> mud_records();
 
   Result<std::optional<DeviceRecord>> device(std::string_view serial);
   Result<std::vector<DeviceRecord>> devices();

@@ -105,8 +105,8 @@ class OnboardingWorld {
   }
 
   // A device with its birth identity; its MASA URL names the running MASA (authority form,
-  // as RFC 8995 2.3.2 and the public vectors write it).
-  Device& add_device(const std::string& serial) {
+  // as RFC 8995 2.3.2 and the public vectors write it); mud_url, when given, its MUD URL.
+  Device& add_device(const std::string& serial, const std::string& mud_url = "") {
     Device d;
     d.serial = serial;
     d.state_dir = (devices_dir_ / serial).string();
@@ -117,6 +117,7 @@ class OnboardingWorld {
     request.cert_serial = {0x0d, static_cast<unsigned char>(devices.size() >> 8), static_cast<unsigned char>(devices.size())};
     request.not_before = kWorldFrom;
     if (masa) request.masa_url = "127.0.0.1:" + std::to_string(masa->port());
+    request.mud_url = mud_url;
     auto ca = maker.issuing();
     d.idevid = must(pki::issue_idevid(request, d.key.get(), ca), "idevid " + serial);
     std::ofstream(d.state_dir + "/idevid.crt", std::ios::binary) << pki::certificate_pem(d.idevid.get());

@@ -6,14 +6,9 @@
 #include <cstdlib>
 
 #include "core/cbor.h"
+#include "fuzz_require.h"
 
 namespace cbor = iotonb::core::cbor;
-
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   iotonb::ByteView input(data, size);

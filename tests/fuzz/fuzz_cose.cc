@@ -8,14 +8,9 @@
 
 #include "envelope/cose.h"
 #include "pki/key.h"
+#include "fuzz_require.h"
 
 namespace cose = iotonb::envelope::cose;
-
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const iotonb::core::EvpPkeyPtr kKey = std::move(iotonb::pki::generate_key(iotonb::pki::KeyType::p256).value());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/der.h"
+#include "fuzz_require.h"
 
 namespace der = iotonb::core::der;
 using iotonb::ByteView;
@@ -18,9 +19,6 @@ using iotonb::Bytes;
 
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::vector<std::uint64_t> arcs_of(const std::string& dotted, bool& ok) {
   std::vector<std::uint64_t> arcs;

@@ -12,14 +12,9 @@
 #include "artifact/eat/claims_file.h"
 #include "artifact/eat/evidence.h"
 #include "artifact/eat/policy.h"
+#include "fuzz_require.h"
 
 namespace eat = iotonb::artifact::eat;
-
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -11,14 +11,9 @@
 #include "artifact/eat/describe.h"
 #include "artifact/eat/token.h"
 #include "pki/key.h"
+#include "fuzz_require.h"
 
 namespace eat = iotonb::artifact::eat;
-
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const iotonb::core::EvpPkeyPtr kKey = std::move(iotonb::pki::generate_key(iotonb::pki::KeyType::p256).value());

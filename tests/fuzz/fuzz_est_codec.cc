@@ -9,15 +9,13 @@
 #include <string_view>
 
 #include "protocol/est/est_codec.h"
+#include "fuzz_require.h"
 
 namespace est = iotonb::protocol::est;
 using iotonb::ByteView;
 
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 void certs(const iotonb::Result<std::vector<iotonb::core::X509Ptr>>& decoded) {
   if (!decoded) return;

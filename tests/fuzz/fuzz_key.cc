@@ -7,14 +7,9 @@
 
 #include "pki/inspect.h"
 #include "pki/key.h"
+#include "fuzz_require.h"
 
 namespace pki = iotonb::pki;
-
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   iotonb::ByteView input(data, size);

@@ -6,14 +6,9 @@
 #include <string_view>
 
 #include "core/encoding.h"
+#include "fuzz_require.h"
 
 namespace core = iotonb::core;
-
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -8,14 +8,12 @@
 #include <string_view>
 
 #include "core/time.h"
+#include "fuzz_require.h"
 
 namespace core = iotonb::core;
 
 namespace {
 
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 constexpr core::UnixTime kYear0 = -62167219200;       // 0000-01-01T00:00:00Z
 constexpr core::UnixTime kYear9999 = 253402300799;  // 9999-12-31T23:59:59Z

@@ -22,6 +22,9 @@ seeds_for() {  # the vector folders that hold inputs of this target's kind
     cms | voucher_json | jose | est_codec | purchase_record | status_telemetry) echo "$vectors/brski/rfc8995" ;;
     certificate | pem | der | key | csr) echo "$vectors/brski/rfc8995" ;;
     ownership_voucher) echo "$vectors/fdo/go-fdo $vectors/fdo/fdo-rs/v101 $vectors/fdo/fdo-rs/v100" ;;
+    mud_file) echo "$vectors/mud $top/examples/mud" ;;
+    mud_spec) echo "$top/examples/mud" ;;
+    mud_local_policy) echo "$top/examples/mud" ;;
     *) ;;
   esac
   # Inputs no public vector has (an EST body, a purchase record's JSON), kept in the tree.
