@@ -6,7 +6,9 @@
 #      `iotonb mud create` can build it, the thermostat from thermostat-spec.yaml: a detached
 #      DER signature over the exact bytes, to be served beside the file as .p7s;
 #   3. the network reads the MUD URL from the IDevID and verifies the file against the signing
-#      CA and the IDevID's mudSigner; a file changed by one byte is refused (exit 1).
+#      CA and the IDevID's mudSigner; a file changed by one byte is refused (exit 1);
+#   4. it compiles the verified file with its local policy (local-policy.yaml) into nftables
+#      rules for the lamp's address.
 #   IOTONB_BIN   the iotonb binary (default: iotonb on PATH)
 #   WORK_DIR     where to work (default: a new temporary folder, kept and printed at the end)
 set -euo pipefail
@@ -58,4 +60,10 @@ if "$iotonb" mud verify tampered.json --signature lamp.p7s --trust mud-ca.crt; t
   exit 1
 fi
 echo "refused, as it must be" >&2
+step "Network: the verified file compiled with the local policy into nftables rules for the lamp"
+cp "$here/local-policy.yaml" .
+"$iotonb" mud compile lamp.json --device-ip 192.168.10.50 --device-id LAMP-0001 \
+  --local-policy local-policy.yaml --target nftables -o lamp.nft --force
+if command -v nft >/dev/null && nft -c -f lamp.nft 2>/dev/null; then echo "nft -c accepts lamp.nft" >&2; fi
+
 step "Done; files in $dir"
