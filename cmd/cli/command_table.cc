@@ -117,8 +117,8 @@ const std::vector<CommandGroup>& command_groups() {
       {"inspect", "Detect what a file is and show it",
        "Recognises certificates, certificate requests, public and private keys (PEM or DER) and shows "
        "them as 'iotonb cert inspect' would, vouchers as 'iotonb voucher inspect' would, and FDO ownership "
-       "vouchers and device credentials as 'iotonb ownership inspect' would, and attestation tokens as 'iotonb attest "
-       "inspect' would. Private key material and device "
+       "vouchers and device credentials as 'iotonb ownership inspect' would, attestation tokens as 'iotonb attest "
+       "inspect' would, and MUD files as 'iotonb mud show' would. Private key material and device "
        "secrets are never printed.",
        groups::define_inspect},
       {"help", "Show help for a command group or verb",
