@@ -101,7 +101,7 @@ const std::vector<CommandGroup>& command_groups() {
        "A Manufacturer Usage Description (RFC 8520) says what a device needs to talk to, in a signed JSON file the "
        "network fetches from the MUD URL in the device's IDevID. 'create' writes one from a readable YAML spec, "
        "'validate' checks a file against RFC 8520 and its ACL model (RFC 8519) and names every violation by its JSON "
-       "path, 'sign' and 'verify' make and check the detached CMS signature over the exact bytes, 'fetch' gets a file "
+       "path, 'show' describes one (each ACE in a line), 'sign' and 'verify' make and check the detached CMS signature over the exact bytes, 'fetch' gets a file "
        "and its signature over HTTPS and verifies them before use, 'compile' turns a file and the owner's local "
        "policy into nftables or iptables rules for one device, and 'url' reads the MUD URL from an IDevID.\n"
        "Example, manufacturer then network:\n"
