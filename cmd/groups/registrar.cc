@@ -190,7 +190,7 @@ Result<std::optional<store::MudRecord>> recompile_mud_rules(const DevicesOptions
   IOTONB_ASSIGN_OR_RETURN(auto record, store.mud(o.serial));
   if (!record) return std::optional<store::MudRecord>();
   IOTONB_ASSIGN_OR_RETURN(auto mud, service::MudEnforcement::create(config.mud, config.network, store));
-  IOTONB_ASSIGN_OR_RETURN(store::MudRecord done, mud->recompile(o.serial, true));
+  IOTONB_ASSIGN_OR_RETURN(store::MudRecord done, mud->quarantine(o.serial));
   return std::optional<store::MudRecord>(std::move(done));
 }
 

@@ -192,12 +192,11 @@ Result<std::optional<store::MudRecord>> MudEnforcement::device_enrolled(const st
   return std::optional<store::MudRecord>(std::move(done));
 }
 
-Result<store::MudRecord> MudEnforcement::recompile(const std::string& serial, bool quarantine) {
+Result<store::MudRecord> MudEnforcement::quarantine(const std::string& serial) {
   IOTONB_ASSIGN_OR_RETURN(auto existing, store_.mud(serial));
   if (!existing) return input_error("device " + serial + " has no MUD record");
   store::MudRecord record = std::move(*existing);
-  const bool can_leave = record.verdict == kMudVerified;
-  record.segment = quarantine || !can_leave ? local_.quarantine.name : local_.segment.name;
+  record.segment = local_.quarantine.name;
   record.checked_at = std::max(core::now(), record.checked_at + 1);  // a change the server notices
   return apply(std::move(record));
 }

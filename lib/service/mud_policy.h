@@ -58,18 +58,16 @@ class MudEnforcement {
   Result<std::optional<store::MudRecord>> device_enrolled(const std::string& serial, const X509* idevid,
                                                           const std::string& address);
 
-  // The operator quarantined (or released) the device: compiles its recorded policy for the
-  // quarantine segment (or, with a verified file, its own segment) and writes the rules.
-  // An input error when the device has no MUD record.
-  Result<store::MudRecord> recompile(const std::string& serial, bool quarantine);
+  // The operator quarantined or revoked the device: compiles its recorded policy for the
+  // quarantine segment and writes the rules. An input error when it has no MUD record.
+  Result<store::MudRecord> quarantine(const std::string& serial);
 
   // Whether the device's last MUD verdict puts it in the quarantine segment.
   bool quarantined(const std::string& serial);
 
+ private:
   // The folder-relative file names of a device's rules (first: the main one).
   std::vector<std::string> device_files(const std::string& serial) const;
-
- private:
   // A record's MUD file, parsed once per check (the site is compiled from every record).
   struct Parsed {
     core::UnixTime checked_at = -1;

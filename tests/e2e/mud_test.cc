@@ -155,7 +155,7 @@ TEST_F(MudOnboarding, QuarantiningAnOnboardedDeviceRecompilesItsRules) {
   must(service::enroll(world.enroll_options(d)), "enroll");
   ASSERT_NE(read(world.path("policy/MUD-000004.nft")).find("203.0.113.10"), std::string::npos);
 
-  auto recompiled = must(world.registrar->mud()->recompile(d.serial, true), "recompile");
+  auto recompiled = must(world.registrar->mud()->quarantine(d.serial), "recompile");
   EXPECT_EQ(recompiled.segment, "quarantine");
   EXPECT_EQ(read(world.path("policy/MUD-000004.nft")).find("203.0.113.10"), std::string::npos);
   EXPECT_EQ(read(world.path("policy/site.nft")).find("203.0.113.10"), std::string::npos);
