@@ -38,7 +38,7 @@ Result<Element> Reader::next() {
     header += count;
   }
   if (len > rest_.size() - header) return input_error("DER: length runs past the end");
-  Element e{tag, rest_.subspan(header, len)};
+  Element e{tag, rest_.subspan(header, len), rest_.subspan(0, header + len)};
   rest_ = rest_.subspan(header + len);
   return e;
 }

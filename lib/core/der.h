@@ -26,6 +26,7 @@ Bytes tlv(std::uint8_t tag, ByteView content);
 struct Element {
   std::uint8_t tag = 0;
   ByteView content;
+  ByteView encoded;  // the whole element: tag, length and content
 };
 
 class Reader {

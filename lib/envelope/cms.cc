@@ -12,6 +12,7 @@
 
 #include "core/der.h"
 #include "core/encoding.h"
+#include "envelope/cms_ec_sign.h"
 #include "envelope/cms_eddsa.h"
 #include "pki/parse_cache.h"
 #include "pki/key.h"
@@ -22,6 +23,8 @@ namespace iotonb::envelope::cms {
 namespace {
 
 using core::CmsContentInfoPtr;
+
+constexpr std::uint8_t kSignedDataOid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
 
 std::string oid_text(const ASN1_OBJECT* obj) {
   if (obj == nullptr) return "(none)";
@@ -110,16 +113,8 @@ struct WithoutCertificates {
 
 std::optional<WithoutCertificates> cut_certificates(ByteView der) {
   namespace d = core::der;
-  d::Reader top(der);
-  auto content_info = top.expect(d::kSequence, "ContentInfo");
-  if (!content_info || !top.empty()) return std::nullopt;
-  d::Reader ci(*content_info);
-  auto type = ci.expect(d::kOid, "contentType");
-  auto explicit_content = ci.expect(0xa0, "content");
-  if (!type || !explicit_content || !ci.empty()) return std::nullopt;
-  d::Reader ex(*explicit_content);
-  auto signed_data = ex.expect(d::kSequence, "SignedData");
-  if (!signed_data || !ex.empty()) return std::nullopt;
+  auto signed_data = signed_data_fields(der);
+  if (!signed_data) return std::nullopt;
   WithoutCertificates out;
   Bytes fields;
   for (d::Reader sd(*signed_data); !sd.empty();) {
@@ -138,7 +133,7 @@ std::optional<WithoutCertificates> cut_certificates(ByteView der) {
   }
   if (out.certificates.empty()) return std::nullopt;
   Bytes inner = d::tlv(d::kSequence, fields);
-  Bytes body = d::tlv(d::kOid, *type);
+  Bytes body(std::begin(kSignedDataOid), std::end(kSignedDataOid));
   Bytes wrapped = d::tlv(0xa0, inner);
   body.insert(body.end(), wrapped.begin(), wrapped.end());
   out.der = d::tlv(d::kSequence, body);
@@ -408,6 +403,23 @@ Result<Verified> verify_decoded(CMS_ContentInfo* cms_object, const VerifyOptions
 
 }  // namespace
 
+std::optional<ByteView> signed_data_fields(ByteView der) {
+  namespace d = core::der;
+  d::Reader top(der);
+  auto content_info = top.expect(d::kSequence, "ContentInfo");
+  if (!content_info || !top.empty()) return std::nullopt;
+  d::Reader ci(*content_info);
+  auto type = ci.next();
+  auto explicit_content = ci.expect(0xa0, "content");
+  if (!type || !explicit_content || !ci.empty() ||
+      !std::equal(type->encoded.begin(), type->encoded.end(), std::begin(kSignedDataOid), std::end(kSignedDataOid)))
+    return std::nullopt;
+  d::Reader wrapper(*explicit_content);
+  auto signed_data = wrapper.expect(d::kSequence, "SignedData");
+  if (!signed_data || !wrapper.empty()) return std::nullopt;
+  return *signed_data;
+}
+
 Result<Bytes> sign(ByteView content, const pki::Signer& signer, const X509* signer_cert, const SignOptions& opts) {
   if (signer_cert == nullptr) return usage_error("CMS signing needs the signer's certificate");
   EVP_PKEY* key = signer.key();
@@ -422,6 +434,29 @@ Result<Bytes> sign(ByteView content, const pki::Signer& signer, const X509* sign
     core::openssl_errors();
     return usage_error("content type \"" + opts.content_type + "\" is not a dotted OID");
   }
+  std::vector<const X509*> embedded;
+  if (opts.embed_signer_certificate) embedded.push_back(signer_cert);
+  for (const X509* c : opts.chain) {
+    // A chain that repeats a certificate is harmless; each is embedded once.
+    if (c != nullptr && std::none_of(embedded.begin(), embedded.end(), [&](const X509* e) { return X509_cmp(e, c) == 0; }))
+      embedded.push_back(c);
+  }
+  const core::UnixTime signing_time = opts.signing_time.value_or(core::now());
+
+  if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC) {
+    detail::EcSignedDataInput in;
+    in.content = content;
+    unsigned char* oid = nullptr;
+    const int oid_len = i2d_ASN1_OBJECT(content_type.get(), &oid);
+    core::OsslBytesPtr owned_oid(oid);
+    if (oid_len <= 0) return internal_error("cannot encode the content type: " + core::openssl_errors());
+    in.content_type_oid.assign(oid, oid + oid_len);
+    in.detached = opts.detached;
+    in.signer_cert = signer_cert;
+    in.certificates = embedded;
+    in.signing_time = signing_time;
+    return detail::ec_signed_data(in, signer, md);
+  }
 
   CmsContentInfoPtr cms(CMS_ContentInfo_new());
   if (!cms || CMS_SignedData_init(cms.get()) != 1 || CMS_set1_eContentType(cms.get(), content_type.get()) != 1)
@@ -433,19 +468,14 @@ Result<Bytes> sign(ByteView content, const pki::Signer& signer, const X509* sign
   CMS_SignerInfo* si = CMS_add1_signer(cms.get(), const_cast<X509*>(signer_cert), key, md, flags);
   if (si == nullptr) return internal_error(signer.reference() + ": cannot add the signer: " + core::openssl_errors());
 
-  std::vector<const X509*> embedded;
-  if (opts.embed_signer_certificate) embedded.push_back(signer_cert);
-  for (const X509* c : opts.chain) {
-    if (c == nullptr) continue;
-    // OpenSSL refuses a certificate twice; a chain that repeats one is harmless.
-    if (std::any_of(embedded.begin(), embedded.end(), [&](const X509* e) { return X509_cmp(e, c) == 0; })) continue;
-    if (CMS_add1_cert(cms.get(), const_cast<X509*>(c)) != 1)
+  // CMS_add1_signer embedded the signer's certificate (unless CMS_NOCERTS).
+  for (std::size_t i = opts.embed_signer_certificate ? 1 : 0; i < embedded.size(); ++i) {
+    if (CMS_add1_cert(cms.get(), const_cast<X509*>(embedded[i])) != 1)
       return internal_error("cannot embed a certificate: " + core::openssl_errors());
-    embedded.push_back(c);
   }
 
   // RFC 5652 11.3: UTCTime through 2049, GeneralizedTime after; ASN1_TIME_set chooses so.
-  core::Asn1TimePtr when(ASN1_TIME_set(nullptr, static_cast<time_t>(opts.signing_time.value_or(core::now()))));
+  core::Asn1TimePtr when(ASN1_TIME_set(nullptr, static_cast<time_t>(signing_time)));
   if (!when || CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, when->type, when.get(), -1) != 1)
     return internal_error("cannot add the signingTime attribute: " + core::openssl_errors());
   if (CMS_set_detached(cms.get(), opts.detached ? 1 : 0) != 1)

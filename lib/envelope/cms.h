@@ -45,6 +45,11 @@ struct SignOptions {
 // content over kMaxInput is refused, since the result could not be read back.
 Result<Bytes> sign(ByteView content, const pki::Signer& signer, const X509* signer_cert, const SignOptions& opts);
 
+// The fields of the SignedData a DER ContentInfo holds (RFC 5652 3, 5.1: the content of the
+// SignedData SEQUENCE), or nullopt for anything else: another content type, BER, trailing
+// octets. For readers that take plain DER apart themselves and leave the rest to OpenSSL.
+std::optional<ByteView> signed_data_fields(ByteView der);
+
 // What a reader can learn without verifying.
 struct SignedData {
   std::string content_type;                 // dotted OID

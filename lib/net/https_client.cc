@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -165,13 +166,16 @@ class HttplibClient final : public HttpsClient {
   // that does not verify, and failures after the request was sent.
   template <typename Send>
   Result<ClientResponse> with_retries(Send send, const std::string& what, const std::string* abort_reason = nullptr) {
-    std::minstd_rand jitter(std::random_device{}());
+    std::optional<std::minstd_rand> jitter;  // seeded on the first backoff: most requests never wait
     int wait_ms = options_.first_retry_wait_ms;
     bool resent_stale = false;
     const bool bounded = options_.total_timeout_ms > 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.total_timeout_ms);
     auto backoff = [&](int delay) {
-      if (delay < 0) delay = static_cast<int>(jitter() % static_cast<unsigned>(wait_ms + 1));
+      if (delay < 0) {
+        if (!jitter) jitter.emplace(std::random_device{}());
+        delay = static_cast<int>((*jitter)() % static_cast<unsigned>(wait_ms + 1));
+      }
       auto pause = std::chrono::milliseconds(std::min(delay, options_.max_retry_wait_ms));
       if (bounded) pause = std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                std::max(deadline - std::chrono::steady_clock::now(),

@@ -35,10 +35,14 @@ class Cache {
     Ptr parsed(Decode(nullptr, &p, static_cast<long>(der.size())));
     if (!parsed) return input_error(std::string("malformed ") + what_ + ": " + core::openssl_errors());
     if (p != der.data() + der.size()) return input_error(std::string("trailing octets after the ") + what_);
+    put(std::move(key), parsed.get());
+    return parsed;
+  }
+
+  void put(std::string der, typename Ptr::element_type* parsed) {
     std::lock_guard lock(mutex_);
     if (by_der_.size() >= kMaxEntries) by_der_.clear();
-    by_der_.emplace(std::move(key), share(parsed.get()));
-    return parsed;
+    by_der_.emplace(std::move(der), share(parsed));
   }
 
  private:
@@ -47,11 +51,24 @@ class Cache {
   std::unordered_map<std::string, Ptr> by_der_;
 };
 
+Cache<core::X509Ptr, d2i_X509>& certificate_cache() {
+  static Cache<core::X509Ptr, d2i_X509> certificates("certificate");
+  return certificates;
+}
+
 }  // namespace
 
-Result<core::X509Ptr> parse_certificate_der_cached(ByteView der) {
-  static Cache<core::X509Ptr, d2i_X509> certificates("certificate");
-  return certificates.get(der);
+Result<core::X509Ptr> parse_certificate_der_cached(ByteView der) { return certificate_cache().get(der); }
+
+void remember_certificate(X509* cert) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0) {
+    core::openssl_errors();
+    return;
+  }
+  core::OsslBytesPtr owned(der);
+  certificate_cache().put(std::string(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)), cert);
 }
 
 Result<core::EvpPkeyPtr> parse_public_key_der_cached(ByteView spki) {

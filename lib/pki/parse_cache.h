@@ -15,6 +15,11 @@ namespace iotonb::pki {
 // cached. Each cache holds at most a few hundred entries and starts afresh when full.
 Result<core::X509Ptr> parse_certificate_der_cached(ByteView der);
 
+// Makes an already-parsed certificate what parse_certificate_der_cached returns for its DER,
+// so the same certificate arriving again inside a signed message (a TLS client's IDevID in
+// its voucher request) is not decoded a second time.
+void remember_certificate(X509* cert);
+
 // One DER SubjectPublicKeyInfo (nothing after it), parsed or taken from the cache, as above.
 // EVP_PKEY objects are reference-counted and verification does not change them.
 Result<core::EvpPkeyPtr> parse_public_key_der_cached(ByteView spki);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/der.h"
 #include "core/encoding.h"
 #include "envelope/interop_util.h"
 #include "pki/pki_test_util.h"
@@ -552,6 +553,101 @@ TEST_F(CmsNegative, MalformedInputIsAnInputError) {
   EXPECT_HAS(parse(Bytes(kMaxInput + 1, 0x30)).error().message, "limit");
   EXPECT_HAS(parse(der_of(data_ci.get())).error().message, "not SignedData");
   EXPECT_HAS(parse(cases[3].second).error().message, "malformed ContentInfo");
+}
+
+// ---------------------------------------------------------------------------------------
+// EC keys: SignedData assembled by iotonb (cms_ec_sign.h) is what OpenSSL's CMS code writes
+
+// OpenSSL's own SignedData for the same input, made the way CMS_sign would.
+Bytes openssl_signed_data(const Party& p, ByteView content, const SignOptions& so) {
+  core::Asn1ObjectPtr type(OBJ_txt2obj(so.content_type.c_str(), 1));
+  core::CmsContentInfoPtr cms(CMS_ContentInfo_new());
+  if (!type || !cms || CMS_SignedData_init(cms.get()) != 1 || CMS_set1_eContentType(cms.get(), type.get()) != 1)
+    throw std::runtime_error("SignedData");
+  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), p.cert.get(), p.key.get(), pki::default_digest(p.key.get()),
+                                       CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP);
+  for (const X509* c : so.chain) CMS_add1_cert(cms.get(), const_cast<X509*>(c));
+  core::Asn1TimePtr when(ASN1_TIME_set(nullptr, static_cast<time_t>(*so.signing_time)));
+  CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, when->type, when.get(), -1);
+  CMS_set_detached(cms.get(), so.detached ? 1 : 0);
+  auto in = core::memory_bio(content);
+  if (CMS_final(cms.get(), in.get(), nullptr, CMS_BINARY) != 1) throw std::runtime_error("CMS_final");
+  unsigned char* out = nullptr;
+  int len = i2d_CMS_ContentInfo(cms.get(), &out);
+  core::OsslBytesPtr owned(out);
+  return Bytes(out, out + len);
+}
+
+// Every element of the SignedData, and of its SignerInfo all but the signature value (ECDSA
+// signatures differ from one signing to the next), each whole.
+std::vector<Bytes> fields_but_signature(ByteView der) {
+  namespace d = core::der;
+  auto inside = [](ByteView v, std::uint8_t tag) {
+    d::Reader r(v);
+    return must(r.expect(tag, "element"), "DER");
+  };
+  ByteView ci = inside(der, d::kSequence);
+  d::Reader content_info(ci);
+  std::vector<Bytes> out;
+  auto type = must(content_info.next(), "contentType");
+  out.emplace_back(type.encoded.begin(), type.encoded.end());
+  ByteView signed_data = inside(must(content_info.next(), "[0]").content, d::kSequence);
+  d::Reader sd(signed_data);
+  while (!sd.empty()) {
+    auto e = must(sd.next(), "SignedData field");
+    if (e.tag != 0x31 || !sd.empty()) {
+      out.emplace_back(e.encoded.begin(), e.encoded.end());
+      continue;
+    }
+    d::Reader si(inside(e.content, d::kSequence));  // the one SignerInfo
+    while (!si.empty()) {
+      auto f = must(si.next(), "SignerInfo field");
+      if (!si.empty()) out.emplace_back(f.encoded.begin(), f.encoded.end());
+    }
+  }
+  return out;
+}
+
+TEST(CmsEcSignedData, MatchesOpensslFieldForField) {
+  Pki pki;
+  for (auto type : {pki::KeyType::p256, pki::KeyType::p384}) {
+    Party masa = make_party(type, pki.intermediate);
+    for (const char* content_type : {kIdCtAnimaJsonVoucher, kIdData}) {
+      for (bool detached : {false, true}) {
+        for (bool with_chain : {false, true}) {
+          SignOptions so;
+          so.content_type = content_type;
+          so.detached = detached;
+          so.signing_time = kSigningTime;
+          if (with_chain) so.chain = {pki.intermediate.cert.get(), pki.root.cert.get()};
+          Bytes ours = sign_with(masa, as_bytes(kVoucherJson), so);
+          Bytes theirs = openssl_signed_data(masa, as_bytes(kVoucherJson), so);
+          std::string what = std::string(pki::key_type_name(type)) + " " + content_type + (detached ? " detached" : "") +
+                             (with_chain ? " chain" : "");
+          EXPECT_EQ(fields_but_signature(ours), fields_but_signature(theirs)) << what;
+          // DER as OpenSSL re-encodes it: nothing in ours is out of order or non-minimal.
+          const unsigned char* p = ours.data();
+          core::CmsContentInfoPtr back(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(ours.size())));
+          ASSERT_TRUE(back) << what;
+          unsigned char* again = nullptr;
+          int len = i2d_CMS_ContentInfo(back.get(), &again);
+          core::OsslBytesPtr owned(again);
+          EXPECT_EQ(Bytes(again, again + len), ours) << what;
+        }
+      }
+    }
+  }
+}
+
+TEST(CmsEcSignedData, SigningTimeAfter2049IsGeneralizedTime) {
+  Pki pki;
+  Party masa = make_party(pki::KeyType::p256, pki.intermediate);
+  SignOptions so;
+  so.signing_time = 2524608000;  // 2050-01-01T00:00:00Z
+  EXPECT_EQ(fields_but_signature(sign_with(masa, as_bytes(kVoucherJson), so)),
+            fields_but_signature(openssl_signed_data(masa, as_bytes(kVoucherJson), so)));
+  SignedData parsed = must(parse(sign_with(masa, as_bytes(kVoucherJson), so)), "parse");
+  EXPECT_EQ(parsed.signing_time, std::optional<core::UnixTime>(2524608000));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -105,6 +105,53 @@ TEST_F(EstCertsOnly, IsDegenerateSignedData) {
   EXPECT_TRUE(content == nullptr || *content == nullptr);
 }
 
+// The strict-DER reader hands out the parse cache's certificates: a pledge reading the same
+// /cacerts again decodes nothing (the same objects come back).
+TEST_F(EstCertsOnly, SameMessageGivesTheSameParsedCertificates) {
+  Bytes der = must(encode_certs_only_der({ca.cert.get(), root.cert.get()}), "encode");
+  auto first = must(decode_certs_only_der(der), "decode");
+  auto again = must(decode_certs_only_der(der), "decode again");
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(first[0].get(), again[0].get());
+  EXPECT_EQ(first[1].get(), again[1].get());
+  EXPECT_EQ(X509_cmp(first[0].get(), ca.cert.get()), 0);
+}
+
+// BER (the ContentInfo and SignedData with indefinite lengths), which the strict reader leaves
+// alone, still goes through OpenSSL's reader; CRLs beside the certificates are skipped.
+TEST_F(EstCertsOnly, ReadsBerAndSkipsCrls) {
+  Bytes cert = pki::certificate_der(leaf.get());
+  Bytes oid_data = must(core::der::oid_from_text("1.2.840.113549.1.7.1"), "oid");
+  Bytes oid_signed = must(core::der::oid_from_text("1.2.840.113549.1.7.2"), "oid");
+  auto signed_data_body = [&](bool with_crls) {
+    Bytes sd;
+    for (Bytes part : {Bytes{0x02, 0x01, 0x01}, core::der::tlv(0x31, {}), core::der::tlv(0x30, oid_data),
+                       core::der::tlv(0xa0, cert)})
+      sd.insert(sd.end(), part.begin(), part.end());
+    if (with_crls) sd.insert(sd.end(), {0xa1, 0x00});
+    sd.insert(sd.end(), {0x31, 0x00});
+    return sd;
+  };
+  // BER: 0x30 0x80 ... 0x00 0x00 around ContentInfo, [0] and SignedData.
+  Bytes ber = {0x30, 0x80};
+  ber.insert(ber.end(), oid_signed.begin(), oid_signed.end());
+  ber.insert(ber.end(), {0xa0, 0x80, 0x30, 0x80});
+  Bytes body = signed_data_body(false);
+  ber.insert(ber.end(), body.begin(), body.end());
+  ber.insert(ber.end(), {0x00, 0x00, 0x00, 0x00, 0x00, 0x00});
+  auto from_ber = must(decode_certs_only_der(ber), "BER");
+  ASSERT_EQ(from_ber.size(), 1u);
+  EXPECT_EQ(X509_cmp(from_ber[0].get(), leaf.get()), 0);
+
+  Bytes ci = oid_signed;
+  Bytes explicit0 = core::der::tlv(0xa0, core::der::tlv(0x30, signed_data_body(true)));
+  ci.insert(ci.end(), explicit0.begin(), explicit0.end());
+  auto with_crls = must(decode_certs_only_der(core::der::tlv(0x30, ci)), "with CRLs");
+  ASSERT_EQ(with_crls.size(), 1u);
+  EXPECT_EQ(X509_cmp(with_crls[0].get(), leaf.get()), 0);
+}
+
 TEST_F(EstCertsOnly, RefusesEmptyList) { EXPECT_FALSE(encode_certs_only({}).ok()); }
 
 TEST_F(EstCertsOnly, RefusesNotCms) {

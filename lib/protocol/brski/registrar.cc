@@ -7,6 +7,7 @@
 #include "pki/certificate.h"
 #include "pki/extensions.h"
 #include "pki/key.h"
+#include "pki/parse_cache.h"
 #include "protocol/brski/attestation.h"
 #include "protocol/brski/authorization.h"
 
@@ -131,6 +132,8 @@ std::variant<JudgedRequest, Answer> Registrar::judge_pledge_request(const BrskiR
   // COSE request that carries only a kid) is the only trust; its chain to the manufacturer
   // was checked above. A pledge may have no clock (RFC 8995 2.6.1), so created-on is not judged.
   // verify_voucher opens the envelope once; its opened form is judged first, as if on its own.
+  // A CMS request carries the same certificate again: the TLS layer's parse of it serves.
+  pki::remember_certificate(peer.certificate.get());
   ByteView body = as_bytes(request.body);
   artifact::VoucherVerifyOptions o;
   o.trust = {peer.certificate.get()};
