@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,9 +53,23 @@ namespace {
 using namespace iotonb;
 using Clock = std::chrono::steady_clock;
 
+// CPU seconds this process has used (all threads: pledges, registrar, MASA), so each phase's
+// cost per operation can be compared without the noise a throughput figure carries.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 // Handshakes per second by `threads` clients, each connecting, completing a mutual-TLS
 // handshake and closing, for `seconds`.
-double handshake_rate(int port, const test::Device& device, int threads, double seconds) {
+struct Rate {
+  double per_second = 0;
+  double cpu_ms_each = 0;  // process CPU per completed operation
+};
+
+Rate handshake_rate(int port, const test::Device& device, int threads, double seconds) {
   core::OsslPtr<SSL_CTX, SSL_CTX_free> ctx(SSL_CTX_new(TLS_client_method()));
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
@@ -96,10 +111,12 @@ double handshake_rate(int port, const test::Device& device, int threads, double 
     });
   }
   auto start = Clock::now();
+  const double cpu_start = cpu_seconds();
   for (auto& w : workers) w.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   if (failed) std::fprintf(stderr, "onboarding_bench: some handshakes failed\n");
-  return static_cast<double>(done.load()) / elapsed;
+  const double count = static_cast<double>(std::max(1L, done.load()));
+  return {static_cast<double>(done.load()) / elapsed, 1000 * (cpu_seconds() - cpu_start) / count};
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -142,7 +159,7 @@ int main(int argc, char** argv) {
     world.sell(sold);
     int port = world.registrar->port();
 
-    double handshakes_before = handshake_rate(port, *sold.front(), pledges, std::min(3.0, seconds));
+    const Rate before = handshake_rate(port, *sold.front(), pledges, std::min(3.0, seconds));
 
     std::atomic<std::size_t> next{0};
     std::atomic<long> failures{0};
@@ -152,6 +169,7 @@ int main(int argc, char** argv) {
     auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     std::vector<std::thread> threads;
     auto start = Clock::now();
+    const double cpu_start = cpu_seconds();
     for (int t = 0; t < pledges; ++t) {
       threads.emplace_back([&, t] {
         while (Clock::now() < deadline) {
@@ -172,19 +190,24 @@ int main(int argc, char** argv) {
     }
     for (auto& t : threads) t.join();
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double session_cpu = cpu_seconds() - cpu_start;
 
-    double handshakes_after = handshake_rate(port, *sold.front(), pledges, std::min(3.0, seconds));
+    const Rate after = handshake_rate(port, *sold.front(), pledges, std::min(3.0, seconds));
 
     std::vector<double> all;
     for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
     double sessions = static_cast<double>(all.size()) / elapsed;
-    double handshakes = (handshakes_before + handshakes_after) / 2;
+    double handshakes = (before.per_second + after.per_second) / 2;
     std::printf("mutual-TLS handshakes, %d clients     %8.0f /s   (bound: %.0f before, %.0f after the sessions)\n",
-                pledges, handshakes, handshakes_before, handshakes_after);
+                pledges, handshakes, before.per_second, after.per_second);
     std::printf("onboarding sessions, %d pledges       %8.1f /s   %5.1f%% of the handshake rate (target >= 30%%)\n",
                 pledges, sessions, 100.0 * sessions / handshakes);
     std::printf("  session latency p50 %.1f ms, p99 %.1f ms; %zu sessions in %.1f s, %ld failed\n",
                 percentile(all, 0.50), percentile(all, 0.99), all.size(), elapsed, failures.load());
+    const double session_cpu_ms = 1000 * session_cpu / static_cast<double>(std::max<std::size_t>(1, all.size()));
+    const double handshake_cpu_ms = (before.cpu_ms_each + after.cpu_ms_each) / 2;
+    std::printf("  CPU (all threads) per session %.2f ms, per handshake %.2f ms: a session costs %.2f handshakes (%.1f%%)\n",
+                session_cpu_ms, handshake_cpu_ms, session_cpu_ms / handshake_cpu_ms, 100.0 * handshake_cpu_ms / session_cpu_ms);
     std::printf("  records at the registrar: %zu\n", test::must(world.registrar->store().device_count(), "count"));
     std::printf("  mean per session:");
     for (const auto& [step, ms] : step_ms) std::printf(" %s %.1f ms,", step.c_str(), ms / static_cast<double>(all.size()));
