@@ -101,6 +101,7 @@ TEST(EatAppraise, HealthyDeviceIsAffirming) {
   EXPECT_EQ(a.verdict, Verdict::affirming);
   EXPECT_EQ(a.claims.size(), 7u);  // one per rule of the policy
   for (const auto& c : a.claims) EXPECT_EQ(c.verdict, Verdict::affirming) << c.claim << ": " << c.reason;
+  EXPECT_EQ(rule(a, "measurements").reason, "1 digest in the reference list");
 }
 
 TEST(EatAppraise, EachRuleGivesItsVerdict) {

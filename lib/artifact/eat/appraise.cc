@@ -70,12 +70,14 @@ void collect(const Value& claims, std::vector<Digest>& out, std::vector<std::str
       }
 }
 
+std::string count_of(std::size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
 void appraise_measurements(Verdicts& r, const Value& claims, const Policy& p) {
   std::vector<Digest> digests;
   std::vector<std::string> unreadable;
   collect(claims, digests, unreadable);
   if (digests.empty() && unreadable.empty()) {
-    r.absent("measurements", std::to_string(p.measurements.size()) + " reference digests");
+    r.absent("measurements", count_of(p.measurements.size(), "reference digest", "reference digests"));
     return;
   }
   std::string bad;
@@ -92,7 +94,7 @@ void appraise_measurements(Verdicts& r, const Value& claims, const Policy& p) {
     r.add("measurements", Verdict::warning, "measurements iotonb cannot appraise: " + what);
     return;
   }
-  r.add("measurements", Verdict::affirming, std::to_string(digests.size()) + " digests in the reference list");
+  r.add("measurements", Verdict::affirming, count_of(digests.size(), "digest", "digests") + " in the reference list");
 }
 
 void appraise_swversion(Verdicts& r, const Value& claims, const Policy& p) {
