@@ -7,6 +7,7 @@
 #include "core/der.h"
 #include "core/encoding.h"
 #include "core/files.h"
+#include "pki/ec_fast_path.h"
 #include "pki/extensions.h"
 #include "pki/key.h"
 
@@ -19,6 +20,8 @@ Result<core::X509Ptr> issue_certificate(CertificateSpec spec, const X509* issuer
   if (issuer != nullptr && !same_public_key(X509_get0_pubkey(issuer), signer.key()))
     return usage_error(signer.reference() + ": key does not match the issuer certificate");
 
+  // The same SubjectPublicKeyInfo, without OpenSSL 3's encoder for an EC key (ec_fast_path.h).
+  const core::EvpPkeyPtr public_key = spki_encodable_key(spec.public_key);
   core::X509Ptr cert(X509_new());
   core::BignumPtr bn(BN_bin2bn(spec.serial.data(), static_cast<int>(spec.serial.size()), nullptr));
   core::Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
@@ -28,7 +31,7 @@ Result<core::X509Ptr> issue_certificate(CertificateSpec spec, const X509* issuer
       !X509_set_serialNumber(cert.get(), serial.get()) || !X509_set1_notBefore(cert.get(), not_before.get()) ||
       !X509_set1_notAfter(cert.get(), not_after.get()) || !X509_set_subject_name(cert.get(), spec.subject.get()) ||
       !X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : spec.subject.get()) ||
-      !X509_set_pubkey(cert.get(), spec.public_key))
+      !X509_set_pubkey(cert.get(), public_key.get()))
     return internal_error("cannot build the certificate: " + core::openssl_errors());
 
   const Bytes subject_id = key_identifier(X509_get_X509_PUBKEY(cert.get()));

@@ -4,15 +4,18 @@
 
 #include "core/encoding.h"
 #include "core/files.h"
+#include "pki/ec_fast_path.h"
 #include "pki/extensions.h"
 #include "pki/key.h"
 
 namespace iotonb::pki {
 
 Result<core::X509ReqPtr> create_csr(const CsrRequest& request, const Signer& signer) {
+  // The same SubjectPublicKeyInfo, without OpenSSL 3's encoder for an EC key (ec_fast_path.h).
+  const core::EvpPkeyPtr public_key = spki_encodable_key(signer.key());
   core::X509ReqPtr csr(X509_REQ_new());
   if (!csr || !X509_REQ_set_version(csr.get(), 0) ||
-      !X509_REQ_set_subject_name(csr.get(), request.subject) || !X509_REQ_set_pubkey(csr.get(), signer.key()))
+      !X509_REQ_set_subject_name(csr.get(), request.subject) || !X509_REQ_set_pubkey(csr.get(), public_key.get()))
     return internal_error("cannot build the CSR: " + core::openssl_errors());
   if (!request.sans.empty()) {
     IOTONB_ASSIGN_OR_RETURN(auto san, subject_alt_name_ext(request.sans, std::nullopt));

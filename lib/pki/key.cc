@@ -13,6 +13,7 @@
 
 #include "core/der.h"
 #include "core/encoding.h"
+#include "pki/ec_fast_path.h"
 
 namespace iotonb::pki {
 namespace {
@@ -250,7 +251,10 @@ Result<EvpPkeyPtr> parse_private_key(ByteView data, const SecretBytes* password)
   const bool encrypted = is_encrypted_private_key(data);
   if (encrypted && (password == nullptr || password->empty()))
     return input_error("private key is encrypted and no password was given");
-  // The typed decode is only a shortcut: whatever it does not take gets the general decoder.
+  // P-256 and P-384 keys as OpenSSL writes them skip the decoder (ec_fast_path.h); the typed
+  // decode is another shortcut: whatever neither takes gets the general decoder.
+  if (!encrypted)
+    if (EvpPkeyPtr key = parse_ec_pkcs8(data)) return key;
   EvpPkeyPtr key;
   if (const char* type = encrypted ? nullptr : private_key_type(data))
     key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR, nullptr, nullptr, type);
@@ -296,6 +300,8 @@ Result<EvpPkeyPtr> parse_public_key(ByteView data) {
 }
 
 Result<std::string> private_key_to_pem(EVP_PKEY* key, const SecretBytes* password) {
+  if (password == nullptr)
+    if (auto pem = ec_private_key_pem(key)) return std::move(*pem);  // without the encoder, ec_fast_path.h
   core::BioPtr bio(BIO_new(BIO_s_mem()));
   int ok;
   if (password != nullptr) {

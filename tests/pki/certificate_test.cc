@@ -70,6 +70,99 @@ TEST(IssueCertificate, IssuedByIntermediate) {
             test::asn1_bytes(X509_get0_subject_key_id(root.cert.get())));
 }
 
+// A subject key as each of the library's readers hands it over, with the private half when
+// the reader has one.
+std::vector<std::pair<std::string, core::EvpPkeyPtr>> subject_key_forms(EVP_PKEY* key) {
+  std::vector<std::pair<std::string, core::EvpPkeyPtr>> forms;
+  forms.emplace_back("generated", test::share(key));
+  const std::string pem = must(private_key_to_pem(key, nullptr), "private_key_to_pem");
+  forms.emplace_back("parse_private_key", must(parse_private_key(as_bytes(pem), nullptr), "parse_private_key"));
+  forms.emplace_back("parse_public_key", must(parse_public_key(must(public_key_to_der(key), "spki")), "parse_public_key"));
+  return forms;
+}
+
+Bytes spki_of(const X509* cert) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+  core::OsslBytesPtr owned(der);
+  return len > 0 ? Bytes(der, der + len) : Bytes{};
+}
+
+Bytes tbs_of(X509* cert) {
+  unsigned char* der = nullptr;
+  const int len = i2d_re_X509_tbs(cert, &der);
+  core::OsslBytesPtr owned(der);
+  return len > 0 ? Bytes(der, der + len) : Bytes{};
+}
+
+// Whether the certificate holds key's public key, usable: a signature by key verifies under it.
+bool holds_key(const X509* cert, EVP_PKEY* key) {
+  EVP_PKEY* held = X509_get0_pubkey(cert);
+  if (held == nullptr || !same_public_key(held, key)) return false;
+  auto signer = memory_signer(test::share(key), "memory:subject");
+  const Bytes data = {1, 2, 3};
+  auto signature = signer->sign(data);
+  if (!signature) return false;
+  core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  return EVP_DigestVerifyInit(ctx.get(), nullptr, default_digest(held), nullptr, held) == 1 &&
+         EVP_DigestVerify(ctx.get(), signature->data(), signature->size(), data.data(), data.size()) == 1;
+}
+
+// For an EC key issue_certificate hands X509_set_pubkey a legacy EVP_PKEY, which skips
+// OpenSSL 3's encoder (lib/pki/ec_fast_path.h); the certificate must not change. Under an
+// Ed25519 CA (deterministic signatures) it is compared whole with one made the old way:
+// the same certificate with the key X509_set_pubkey'd as given, signed again.
+TEST(IssueCertificate, SubjectKeyEncodedAsOpenSslEncodesIt) {
+  auto ca = test::make_root("CN=Ed CA", test::at("2026-01-01"), test::at("2036-01-01"), KeyType::ed25519);
+  for (KeyType type : {KeyType::p256, KeyType::p384, KeyType::ed25519, KeyType::rsa2048}) {
+    auto key = test::new_key(type);
+    for (const auto& [form, subject_key] : subject_key_forms(key.get())) {
+      const std::string what = std::string(key_type_name(type)) + " " + form;
+      CertificateSpec spec;
+      spec.subject = must(parse_name("O=Acme,CN=device"), "name");
+      spec.public_key = subject_key.get();
+      spec.serial = {0x42};
+      spec.not_before = test::at("2026-01-01");
+      spec.not_after = test::at("2031-01-01");
+      auto signer = memory_signer(test::share(ca.key.get()), "memory:ca");
+      auto cert = must(issue_certificate(std::move(spec), ca.cert.get(), *signer), what);
+
+      core::X509Ptr reference(X509_dup(cert.get()));
+      ASSERT_TRUE(reference && X509_set_pubkey(reference.get(), subject_key.get()) == 1 &&
+                  X509_sign(reference.get(), ca.key.get(), nullptr) > 0) << what;
+      EXPECT_EQ(certificate_der(cert.get()), certificate_der(reference.get())) << what;
+      EXPECT_EQ(spki_of(cert.get()), must(public_key_to_der(key.get()), "spki")) << what;
+      EXPECT_EQ(test::asn1_bytes(X509_get0_subject_key_id(cert.get())), must(key_identifier(key.get()), "kid")) << what;
+      EXPECT_EQ(X509_verify(cert.get(), ca.key.get()), 1) << what;
+      EXPECT_TRUE(holds_key(cert.get(), key.get())) << what;
+      if (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_EC) {
+        EXPECT_EQ(EVP_PKEY_get0_provider(X509_get0_pubkey(cert.get())), nullptr) << what << ": the legacy key, no encoder";
+      }
+      auto back = must(parse_certificate(certificate_der(cert.get())), what);
+      EXPECT_TRUE(same_public_key(X509_get0_pubkey(back.get()), key.get())) << what;
+    }
+  }
+}
+
+// A self-signed EC root: the same TBSCertificate as the old way (ECDSA signatures differ
+// every time), and it verifies under the key it holds.
+TEST(IssueCertificate, SelfSignedEcRootEncodedAsOpenSslEncodesIt) {
+  for (KeyType type : {KeyType::p256, KeyType::p384}) {
+    auto key = test::new_key(type);
+    for (const auto& [form, root_key] : subject_key_forms(key.get())) {
+      if (form == "parse_public_key") continue;  // cannot sign
+      const std::string what = std::string(key_type_name(type)) + " " + form;
+      auto cert = test::make_cert("CN=EC root", root_key.get(), Profile::root, nullptr, test::at("2026-01-01"),
+                                  test::at("2036-01-01"));
+      core::X509Ptr reference(X509_dup(cert.get()));
+      ASSERT_TRUE(reference && X509_set_pubkey(reference.get(), root_key.get()) == 1) << what;
+      EXPECT_EQ(tbs_of(cert.get()), tbs_of(reference.get())) << what;
+      EXPECT_EQ(X509_verify(cert.get(), X509_get0_pubkey(cert.get())), 1) << what;
+      EXPECT_TRUE(holds_key(cert.get(), key.get())) << what;
+    }
+  }
+}
+
 TEST(IssueCertificateRejects, NotAfterNotLaterThanNotBefore) {
   auto key = test::new_key();
   auto signer = memory_signer(test::share(key.get()), "memory:k");

@@ -53,6 +53,54 @@ TEST(CreateCsr, EveryKeyTypeAndDer) {
   }
 }
 
+Bytes csr_spki(X509_REQ* csr) {
+  unsigned char* der = nullptr;
+  const int len = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(csr), &der);
+  core::OsslBytesPtr owned(der);
+  return len > 0 ? Bytes(der, der + len) : Bytes{};
+}
+
+Bytes request_info(X509_REQ* csr) {
+  unsigned char* der = nullptr;
+  const int len = i2d_re_X509_REQ_tbs(csr, &der);
+  core::OsslBytesPtr owned(der);
+  return len > 0 ? Bytes(der, der + len) : Bytes{};
+}
+
+// For an EC key create_csr hands X509_REQ_set_pubkey a legacy EVP_PKEY, which skips OpenSSL
+// 3's encoder (lib/pki/ec_fast_path.h); the request must not change: the same
+// CertificationRequestInfo as with the key set as given (and, Ed25519 signatures being
+// deterministic, the same request), and a public key that checks the proof of possession.
+TEST(CreateCsr, PublicKeyEncodedAsOpenSslEncodesIt) {
+  auto subject = must(parse_name("O=Acme,serialNumber=SN-0001"), "subject");
+  for (KeyType type : {KeyType::p256, KeyType::p384, KeyType::ed25519, KeyType::rsa2048}) {
+    auto generated = test::new_key(type);
+    const std::string pem = must(private_key_to_pem(generated.get(), nullptr), "pem");
+    core::EvpPkeyPtr keys[] = {test::share(generated.get()), must(parse_private_key(as_bytes(pem), nullptr), "parse")};
+    for (const auto& key : keys) {
+      const std::string what(key_type_name(type));
+      auto signer = memory_signer(test::share(key.get()), "memory:device");
+      auto csr = must(create_csr({subject.get(), {"DNS:dev1.example"}}, *signer), "create_csr");
+      EXPECT_EQ(csr_spki(csr.get()), must(public_key_to_der(key.get()), "spki")) << what;
+      core::X509ReqPtr reference(X509_REQ_dup(csr.get()));
+      ASSERT_TRUE(reference && X509_REQ_set_pubkey(reference.get(), key.get()) == 1) << what;
+      EXPECT_EQ(request_info(csr.get()), request_info(reference.get())) << what;
+      if (type == KeyType::ed25519) {
+        ASSERT_GT(X509_REQ_sign(reference.get(), key.get(), nullptr), 0);
+        EXPECT_EQ(csr_der(csr.get()), csr_der(reference.get())) << what;
+      }
+      EVP_PKEY* held = X509_REQ_get0_pubkey(csr.get());
+      ASSERT_NE(held, nullptr) << what;
+      EXPECT_TRUE(same_public_key(held, generated.get())) << what;
+      EXPECT_EQ(X509_REQ_verify(csr.get(), held), 1) << what;
+      if (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_EC) {
+        EXPECT_EQ(EVP_PKEY_get0_provider(held), nullptr) << what << ": the legacy key, no encoder";
+      }
+      EXPECT_TRUE(parse_csr(csr_der(csr.get())).ok()) << what;
+    }
+  }
+}
+
 TEST(CreateCsrRejects, BadSan) {
   auto subject = must(parse_name("CN=x"), "subject");
   auto signer = memory_signer(test::new_key(), "memory:device");

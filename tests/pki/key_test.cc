@@ -95,6 +95,32 @@ TEST(PrivateKeyDer, Pkcs8RoundTrip) {
   EXPECT_TRUE(same_public_key(back->get(), key.get()));
 }
 
+// P-256 and P-384 keys are written and read without OpenSSL's encoder and decoder
+// (lib/pki/ec_fast_path.h): byte for byte what they write, and the same keys back.
+TEST(PrivateKeyPem, EcIsWhatOpenSslWritesAndReadsBackAsTheSameKey) {
+  for (KeyType type : {KeyType::p256, KeyType::p384}) {
+    for (int i = 0; i < 4; ++i) {
+      auto key = new_key(type);
+      core::BioPtr bio(BIO_new(BIO_s_mem()));
+      ASSERT_EQ(PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr), 1);
+      const std::string pem = must(private_key_to_pem(key.get(), nullptr), "to_pem");
+      EXPECT_EQ(pem, pem_of(bio.get()));
+      auto back = must(parse_private_key(as_bytes(pem), nullptr), "parse pem");
+      EXPECT_TRUE(same_public_key(back.get(), key.get()));
+      EXPECT_EQ(must(private_key_to_pem(back.get(), nullptr), "again"), pem);
+      const Bytes der = must(private_key_to_der(key.get(), nullptr), "to_der");
+      auto from_der = must(parse_private_key(der, nullptr), "parse der");
+      EXPECT_EQ(must(private_key_to_pem(from_der.get(), nullptr), "from der"), pem);
+      auto signer = memory_signer(std::move(back), "memory:back");
+      auto signature = must(signer->sign(Bytes{1, 2, 3}), "sign");
+      core::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+      const Bytes data = {1, 2, 3};
+      ASSERT_EQ(EVP_DigestVerifyInit(ctx.get(), nullptr, default_digest(key.get()), nullptr, key.get()), 1);
+      EXPECT_EQ(EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()), 1);
+    }
+  }
+}
+
 // EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
 // with PBES2 { PBKDF2 { salt, iterations, [keyLength], prf hmacWithSHA256 }, aes256-CBC { iv } } (RFC 8018).
 TEST(PrivateKeyPem, EncryptedIsPbes2Pbkdf2HmacSha256Aes256Cbc) {
