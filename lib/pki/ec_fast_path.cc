@@ -104,8 +104,8 @@ std::optional<EcKeyParts> read_ec_private_key(ByteView encoded, const Curve& cur
   return EcKeyParts{&curve, *scalar, point};
 }
 
-// PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, privateKey OCTET STRING },
-// without the optional attributes (nothing reads them) and nothing after it.
+// PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, privateKey OCTET STRING }
+// and nothing more: attributes, and anything trailing, are the decoder's to judge.
 std::optional<EcKeyParts> read_private_key_info(ByteView encoded) {
   static constexpr std::uint8_t kVersion0[] = {0x00};
   der::Reader outer(encoded);
@@ -212,6 +212,7 @@ std::string secret_pem(std::string_view label, const SecretBytes& der) {
   return out;
 }
 
+#ifndef OPENSSL_NO_DEPRECATED_3_0
 // The uncompressed point and named curve OpenSSL 3.0 would encode through the provider key
 // (the legacy key it exports can lose a compressed point format).
 bool has_default_encoding(EVP_PKEY* key) {
@@ -227,6 +228,7 @@ bool has_default_encoding(EVP_PKEY* key) {
   return ok && std::strcmp(encoding, OSSL_PKEY_EC_ENCODING_GROUP) == 0 &&
          std::strcmp(format, OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) == 0;
 }
+#endif
 
 core::EvpPkeyPtr share(EVP_PKEY* key) {
   if (key != nullptr) EVP_PKEY_up_ref(key);
