@@ -1,5 +1,7 @@
-// An HTTPS server for iotonb's services (MASA, registrar): cpp-httplib's SSLServer behind a
-// small interface, so service code sees requests and responses, never httplib or sockets.
+// An HTTPS server for iotonb's services (MASA, registrar) behind a small interface, so service
+// code sees requests and responses, never TLS or sockets. HTTP/1.1 with keep-alive (32
+// requests per connection, 1 s idle), pipelining, Content-Length and chunked bodies,
+// Expect: 100-continue; framing in net/http_message.h.
 //
 // TLS: 1.2 minimum, 1.3 preferred. A client certificate is requested but not required and
 // not judged during the handshake: BRSKI's registrar must accept a pledge's IDevID from a
@@ -7,9 +9,10 @@
 // why it refused in an HTTP answer (RFC 8995 5.3), so handlers judge the peer's chain
 // themselves (Request::peer_certificates).
 //
-// Hostile clients: bodies above max_body get 413 before they are read, a client that stalls
-// mid-request or mid-handshake is dropped after read_timeout_ms, and every connection runs on
-// a pool of `threads` workers, so one slow client never stops the others.
+// Hostile clients: bodies above max_body get 413 before they are read, heads above 16 KiB
+// get 431, a handshake or a request (head and body, from its first octet) that takes longer
+// than read_timeout_ms is dropped (408 when a request had begun), and every connection runs
+// on a pool of `threads` workers, so one slow client never stops the others.
 #pragma once
 
 #include <cstddef>

@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
     world.start_registrar("", "limits: {threads: " + std::to_string(std::max(64, 2 * pledges + 8)) + "}\n");
 
     // Enough devices that the pledges do not run out within the time given.
-    const std::size_t devices = static_cast<std::size_t>(std::max(200.0, seconds * 400));
+    const std::size_t devices = static_cast<std::size_t>(std::max(200.0, seconds * 800));
     std::vector<const test::Device*> sold;
     for (std::size_t i = 0; i < devices; ++i) {
       char serial[32];

@@ -6,8 +6,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include <atomic>
 #include <chrono>
+#include <string>
 
 #include "net/https_client.h"
 #include "net/https_server.h"
@@ -145,6 +148,59 @@ TEST_F(Fixture, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.body.find("/nothing"), std::string::npos);
   EXPECT_EQ(must(c->get("/echo", ""), "get echo").status, 405);
+}
+
+// What a client writes on one TLS connection, raw, and everything the server answers until
+// it closes the connection.
+std::string exchange_raw(int port, const std::string& bytes) {
+  core::OsslPtr<SSL_CTX, SSL_CTX_free> ctx(SSL_CTX_new(TLS_client_method()));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  core::OsslPtr<SSL, SSL_free> ssl(SSL_new(ctx.get()));
+  SSL_set_fd(ssl.get(), fd);
+  EXPECT_EQ(SSL_connect(ssl.get()), 1);
+  EXPECT_GT(SSL_write(ssl.get(), bytes.data(), static_cast<int>(bytes.size())), 0);
+  std::string answer;
+  char buffer[4096];
+  int n = 0;
+  while ((n = SSL_read(ssl.get(), buffer, sizeof buffer)) > 0) answer.append(buffer, static_cast<std::size_t>(n));
+  ::close(fd);
+  return answer;
+}
+
+TEST_F(Fixture, PipelinedChunkedAndExpectContinueRequests) {
+  start();
+  std::string answer = exchange_raw(
+      server->port(),
+      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfirst"
+      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+      "Expect: 100-continue\r\n\r\n3\r\nsec\r\n3;x=y\r\nond\r\n0\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nthird");
+  auto first = answer.find("HTTP/1.1 200 OK\r\n");
+  auto cont = answer.find("HTTP/1.1 100 Continue\r\n\r\n");
+  auto second = answer.find("Content-Length: 6\r\nX-Peer-Certs: 0\r\n\r\nsecond");
+  auto third = answer.find("Connection: close\r\n\r\nthird");
+  EXPECT_NE(first, std::string::npos) << answer;
+  EXPECT_NE(answer.find("\r\n\r\nfirstHTTP/1.1 100 Continue"), std::string::npos) << answer;
+  EXPECT_TRUE(cont != std::string::npos && second != std::string::npos && cont < second) << answer;
+  EXPECT_TRUE(third != std::string::npos && second < third) << answer;
+  EXPECT_NE(answer.find("\r\nDate: "), std::string::npos);
+}
+
+TEST_F(Fixture, MalformedRequestsAreAnsweredAndClosed) {
+  start();
+  EXPECT_EQ(exchange_raw(server->port(), "GET /echo HTTP/3.0\r\nHost: a\r\n\r\n").rfind("HTTP/1.1 505 ", 0), 0u);
+  std::string bad = exchange_raw(server->port(), "POST /echo HTTP/1.1\r\nContent-Length: 1\r\n\r\nx");
+  EXPECT_EQ(bad.rfind("HTTP/1.1 400 ", 0), 0u) << bad;
+  EXPECT_NE(bad.find("without a Host field"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("Connection: close"), std::string::npos) << bad;
+  std::string huge = exchange_raw(server->port(), "GET /echo HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(huge.rfind("HTTP/1.1 431 ", 0), 0u) << huge.substr(0, 200);
+  EXPECT_EQ(exchange_raw(server->port(), "PATCH /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 405 ", 0), 0u);
 }
 
 TEST_F(Fixture, OversizedBodyIs413) {
