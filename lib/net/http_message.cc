@@ -89,7 +89,7 @@ Refusal parse_request_line(std::string_view line, RequestHead& out) {
 }
 
 // Content-Length: one decimal number; repeated fields must agree (RFC 9112 6.3).
-Refusal take_content_length(std::string_view value, bool& seen, std::size_t max_body, RequestHead& out) {
+Refusal take_content_length(std::string_view value, bool& seen, std::size_t max_body, std::size_t& length) {
   if (value.empty()) return refuse(400, "Content-Length is empty");
   std::size_t n = 0;
   bool too_large = false;
@@ -101,9 +101,9 @@ Refusal take_content_length(std::string_view value, bool& seen, std::size_t max_
   if (too_large || n > max_body)
     return refuse(413, "request body too large (Content-Length " + std::string(value.substr(0, 32)) + ", limit " +
                            std::to_string(max_body) + " octets)");
-  if (seen && n != out.content_length) return refuse(400, "Content-Length fields disagree");
+  if (seen && n != length) return refuse(400, "Content-Length fields disagree");
   seen = true;
-  out.content_length = n;
+  length = n;
   return {};
 }
 
@@ -126,52 +126,102 @@ std::size_t head_end(std::string_view buffered, Refusal& refusal) {
   return 0;
 }
 
+namespace {
+
+// What the header fields of a head say about framing, collected by parse_fields.
+struct Fields {
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool length_seen = false;
+  std::size_t content_length = 0;
+  bool chunked = false;
+  bool expect_continue = false;
+  int hosts = 0;
+  std::string connection;  // every Connection field, comma-joined
+};
+
+// The header fields from `pos` to the empty line. `bad` is the status a malformed field gets.
+Refusal parse_fields(std::string_view head, std::size_t pos, std::size_t max_body, int bad, Fields& out) {
+  while (pos < head.size()) {
+    std::string_view line = next_line(head, pos);
+    if (line.empty()) break;
+    if (line.front() == ' ' || line.front() == '\t') return refuse(bad, "header field folded over lines (obs-fold)");
+    std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return refuse(bad, "header field without a colon");
+    std::string_view name = line.substr(0, colon);
+    std::string_view value = trim(line.substr(colon + 1));
+    if (!is_token(name)) return refuse(bad, "header field name \"" + std::string(name.substr(0, 64)) + "\" is not a token");
+    for (char c : value)
+      if ((c < ' ' && c != '\t') || c == 0x7f) return refuse(bad, "header field " + std::string(name) + " holds a control character");
+    if (out.headers.size() == kMaxHeaderFields)
+      return refuse(bad == 400 ? 431 : bad, "more than " + std::to_string(kMaxHeaderFields) + " header fields");
+    if (iequal(name, "Content-Length")) {
+      if (Refusal r = take_content_length(value, out.length_seen, max_body, out.content_length)) return r;
+    } else if (iequal(name, "Transfer-Encoding")) {
+      if (!iequal(value, "chunked"))
+        return refuse(bad == 400 ? 501 : bad, "Transfer-Encoding \"" + std::string(value.substr(0, 64)) + "\" is not supported (chunked is)");
+      if (out.chunked) return refuse(bad, "Transfer-Encoding chunked applied twice");
+      out.chunked = true;
+    } else if (iequal(name, "Expect")) {
+      if (!iequal(value, "100-continue")) return refuse(417, "Expect \"" + std::string(value.substr(0, 64)) + "\" cannot be met");
+      out.expect_continue = true;
+    } else if (iequal(name, "Host")) {
+      ++out.hosts;
+    } else if (iequal(name, "Connection")) {
+      out.connection += std::string(value) + ",";
+    }
+    out.headers.emplace_back(std::string(name), std::string(value));
+  }
+  if (out.chunked && out.length_seen) return refuse(bad, "both Content-Length and Transfer-Encoding");
+  return {};
+}
+
+}  // namespace
+
 Refusal parse_request_head(std::string_view head, std::size_t max_body, RequestHead& out) {
   out = RequestHead{};
   std::size_t pos = 0;
   std::string_view line = next_line(head, pos);
   if (line.empty() && pos < head.size()) line = next_line(head, pos);  // one empty line before it is allowed
   if (Refusal r = parse_request_line(line, out)) return r;
+  Fields fields;
+  if (Refusal r = parse_fields(head, pos, max_body, 400, fields)) return r;
+  if (fields.chunked && out.http10) return refuse(400, "Transfer-Encoding in an HTTP/1.0 request");
+  if (fields.hosts > 1) return refuse(400, "more than one Host field");
+  if (!out.http10 && fields.hosts == 0) return refuse(400, "HTTP/1.1 request without a Host field");
+  out.headers = std::move(fields.headers);
+  out.chunked = fields.chunked;
+  out.content_length = fields.content_length;
+  out.expect_continue = fields.expect_continue && (out.chunked || out.content_length > 0);  // else nothing to wait for
+  out.close = out.http10 ? !list_has(fields.connection, "keep-alive") : list_has(fields.connection, "close");
+  return {};
+}
 
-  bool length_seen = false;
-  bool has_host = false;
-  std::string connection;
-  while (pos < head.size()) {
-    line = next_line(head, pos);
-    if (line.empty()) break;
-    if (line.front() == ' ' || line.front() == '\t') return refuse(400, "header field folded over lines (obs-fold)");
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return refuse(400, "header field without a colon");
-    std::string_view name = line.substr(0, colon);
-    std::string_view value = trim(line.substr(colon + 1));
-    if (!is_token(name)) return refuse(400, "header field name \"" + std::string(name.substr(0, 64)) + "\" is not a token");
-    for (char c : value)
-      if ((c < ' ' && c != '\t') || c == 0x7f) return refuse(400, "header field " + std::string(name) + " holds a control character");
-    if (out.headers.size() == kMaxHeaderFields)
-      return refuse(431, "more than " + std::to_string(kMaxHeaderFields) + " header fields");
-    if (iequal(name, "Content-Length")) {
-      if (Refusal r = take_content_length(value, length_seen, max_body, out)) return r;
-    } else if (iequal(name, "Transfer-Encoding")) {
-      if (!iequal(value, "chunked"))
-        return refuse(501, "Transfer-Encoding \"" + std::string(value.substr(0, 64)) + "\" is not supported (chunked is)");
-      if (out.chunked) return refuse(400, "Transfer-Encoding chunked applied twice");
-      out.chunked = true;
-    } else if (iequal(name, "Expect")) {
-      if (!iequal(value, "100-continue")) return refuse(417, "Expect \"" + std::string(value.substr(0, 64)) + "\" cannot be met");
-      out.expect_continue = true;
-    } else if (iequal(name, "Host")) {
-      if (has_host) return refuse(400, "more than one Host field");
-      has_host = true;
-    } else if (iequal(name, "Connection")) {
-      connection += std::string(value) + ",";
-    }
-    out.headers.emplace_back(std::string(name), std::string(value));
-  }
-  if (out.chunked && (length_seen || out.http10))
-    return refuse(400, out.http10 ? "Transfer-Encoding in an HTTP/1.0 request" : "both Content-Length and Transfer-Encoding");
-  if (!out.http10 && !has_host) return refuse(400, "HTTP/1.1 request without a Host field");
-  out.close = out.http10 ? !list_has(connection, "keep-alive") : list_has(connection, "close");
-  if (!out.chunked && out.content_length == 0) out.expect_continue = false;  // nothing to wait for
+Refusal parse_response_head(std::string_view head, std::size_t max_body, ResponseHead& out) {
+  out = ResponseHead{};
+  std::size_t pos = 0;
+  std::string_view line = next_line(head, pos);
+  // "HTTP/1.1 200 OK": version, a three-digit status, a reason that may be empty.
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || (line[7] != '0' && line[7] != '1') || line[8] != ' ' ||
+      (line.size() > 12 && line[12] != ' '))
+    return refuse(502, "status line \"" + std::string(line.substr(0, 40)) + "\" is not \"HTTP/1.x NNN reason\"");
+  for (std::size_t i = 9; i < 12; ++i)
+    if (line[i] < '0' || line[i] > '9') return refuse(502, "status code is not three digits");
+  out.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+  if (out.status < 100) return refuse(502, "status code " + std::to_string(out.status) + " is out of range");
+  Fields fields;
+  Refusal r = parse_fields(head, pos, max_body, 502, fields);
+  if (r) return r.status == 413 ? refuse(502, "the answer's body is larger than the limit of " + std::to_string(max_body) + " octets") : r;
+  out.headers = std::move(fields.headers);
+  out.chunked = fields.chunked;
+  out.has_length = fields.length_seen;
+  out.content_length = fields.content_length;
+  out.close = line[7] == '0' ? !list_has(fields.connection, "keep-alive") : list_has(fields.connection, "close");
+  return {};
+}
+
+std::string ResponseHead::header(std::string_view name) const {
+  for (const auto& [n, v] : headers)
+    if (iequal(n, name)) return v;
   return {};
 }
 

@@ -1,5 +1,5 @@
-// HTTP/1.1 message framing for iotonb's HTTPS server (RFC 9112): the request head a client
-// sends, the chunked body coding, and the response head we write. Pure functions over bytes,
+// HTTP/1.1 message framing for iotonb's HTTPS server and client (RFC 9112): request and
+// response heads, the chunked body coding, and the heads we write. Pure functions over bytes,
 // so the parts of the server that read hostile input can be tested and fuzzed without
 // sockets. Everything a client controls is bounded by the limits passed in.
 #pragma once
@@ -42,6 +42,21 @@ std::size_t head_end(std::string_view buffered, Refusal& refusal);
 // than chunked (501), an Expect other than 100-continue (417), and a declared body larger
 // than max_body (413).
 Refusal parse_request_head(std::string_view head, std::size_t max_body, RequestHead& out);
+
+struct ResponseHead {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool chunked = false;
+  bool has_length = false;  // neither chunked nor a length: the body runs to the connection's end
+  std::size_t content_length = 0;
+  bool close = false;  // the server will close the connection after this answer
+
+  std::string header(std::string_view name) const;  // case-insensitive; "" when absent
+};
+
+// Parses a complete response head, for the client. A malformed head, or a declared body over
+// max_body, is refused with status 502 and a message naming the field.
+Refusal parse_response_head(std::string_view head, std::size_t max_body, ResponseHead& out);
 
 // Decodes a chunked body (RFC 9112 7.1) from in[pos...]: complete chunks are appended to
 // body and pos moves past them, so a call with more data resumes where the last stopped.

@@ -1,6 +1,6 @@
-// An HTTPS client for the pledge (to the registrar) and the registrar (to the MASA):
-// cpp-httplib's SSLClient behind a small interface, with the two server-trust modes BRSKI
-// needs and the retry rule of RFC 8995 5.6 / RFC 7030 4.2.3.
+// An HTTPS client for the pledge (to the registrar), the registrar (to the MASA) and MUD
+// fetches: HTTP/1.1 with keep-alive behind a small interface, with the two server-trust
+// modes BRSKI needs and the retry rule of RFC 8995 5.6 / RFC 7030 4.2.3.
 //
 // - ServerTrust::provisional (RFC 8995 5.1): the server's certificate is accepted whatever
 //   it is, and kept (server_certificates()) so the pledge can put it in
@@ -12,9 +12,10 @@
 //   then also name the URL's host (RFC 6125 via OpenSSL's verifier: subjectAltName DNS or IP
 //   entries, no partial wildcards).
 //
-// Hostile servers: max_body bounds a GET answer (a larger one is dropped as it arrives) and
-// total_timeout_ms bounds a whole request, retries included, however slowly the server
-// trickles its answer; both are off by default, as BRSKI peers are bounded elsewhere.
+// Hostile servers: max_body bounds an answer's body (a larger one is dropped as it arrives;
+// 64 MiB when 0), heads are bounded as the server's are (net/http_message.h), every read
+// waits at most read_timeout_ms, and total_timeout_ms bounds a whole request, retries
+// included, however slowly the server trickles its answer (off by default).
 //
 // A 202 or 503 answer, and a connection that could not be made, are retried after
 // Retry-After (seconds) or an exponential backoff with jitter, capped by max_retry_wait_ms,
@@ -46,7 +47,7 @@ struct ClientOptions {
   int first_retry_wait_ms = 200;
   int max_retry_wait_ms = 5000;
   bool check_host_name = false;  // anchors mode only
-  std::size_t max_body = 0;      // octets of a GET answer's body; 0: no limit
+  std::size_t max_body = 0;      // octets of an answer's body; 0: 64 MiB
   int total_timeout_ms = 0;      // one get()/post() including retries; 0: no bound
 };
 

@@ -32,6 +32,7 @@
 
 #include "net/http_message.h"
 #include "net/tls_context.h"
+#include "net/tls_stream.h"
 
 namespace iotonb::net {
 namespace {
@@ -67,17 +68,10 @@ std::vector<core::X509Ptr> peer_certificates(const SSL* ssl) {
   return out;
 }
 
-using Clock = std::chrono::steady_clock;
-
 // Requests one connection may carry; a pledge's whole session fits with room to spare.
 constexpr int kMaxRequestsPerConnection = 32;
 // How long a kept-alive connection may sit idle between requests: it holds a worker.
 constexpr int kKeepAliveMs = 1000;
-
-int remaining_ms(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
-}
 
 std::string address_text(const sockaddr_storage& addr) {
   char text[INET6_ADDRSTRLEN] = "";
@@ -88,89 +82,6 @@ std::string address_text(const sockaddr_storage& addr) {
   }
   return text;
 }
-
-// One accepted TLS connection on a non-blocking socket: OpenSSL says when it must wait, and
-// the wait is a poll() bounded by the caller's deadline. While a connection waits for the
-// start of a request it also watches the server's stop signal.
-class Connection {
- public:
-  enum class Io { ok, closed, timed_out, stopped, failed };
-
-  Connection(SSL* ssl, int fd, int stop_fd) : ssl_(ssl), fd_(fd), stop_fd_(stop_fd) {}
-
-  Io handshake(Clock::time_point deadline) {
-    return retry([&] { return SSL_accept(ssl_.get()); }, deadline, false);
-  }
-
-  // Appends what arrives next to buffer.
-  Io read_more(std::string& buffer, Clock::time_point deadline, bool watch_stop) {
-    char chunk[16 * 1024];
-    int n = 0;
-    Io io = retry([&] { return n = SSL_read(ssl_.get(), chunk, sizeof chunk); }, deadline, watch_stop);
-    if (io == Io::ok) buffer.append(chunk, static_cast<std::size_t>(n));
-    return io;
-  }
-
-  Io write_all(std::string_view data, Clock::time_point deadline) {
-    while (!data.empty()) {
-      int n = 0;
-      const int size = static_cast<int>(std::min<std::size_t>(data.size(), 1 << 20));
-      Io io = retry([&] { return n = SSL_write(ssl_.get(), data.data(), size); }, deadline, false);
-      if (io != Io::ok) return io;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return Io::ok;
-  }
-
-  // close_notify, without waiting for the client's.
-  void close_tls() { SSL_shutdown(ssl_.get()); }
-
-  // After an answer to a request whose rest was not read: closing a socket with unread data
-  // makes the kernel reset the connection, and the client may lose the answer with it. So the
-  // sending side is shut and what still arrives is read and dropped, for a moment.
-  void drain_before_close() {
-    ::shutdown(fd_, SHUT_WR);
-    const auto until = Clock::now() + std::chrono::milliseconds(200);
-    char scratch[16 * 1024];
-    for (std::size_t drained = 0; drained < (1u << 20);) {
-      pollfd fds{fd_, POLLIN, 0};
-      if (::poll(&fds, 1, remaining_ms(until)) <= 0) return;
-      ssize_t n = ::recv(fd_, scratch, sizeof scratch, 0);
-      if (n <= 0) return;
-      drained += static_cast<std::size_t>(n);
-    }
-  }
-
-  const SSL* ssl() const { return ssl_.get(); }
-
- private:
-  template <typename Call>
-  Io retry(Call call, Clock::time_point deadline, bool watch_stop) {
-    while (true) {
-      ERR_clear_error();
-      int rc = call();
-      if (rc > 0) return Io::ok;
-      short events = 0;
-      switch (SSL_get_error(ssl_.get(), rc)) {
-        case SSL_ERROR_WANT_READ: events = POLLIN; break;
-        case SSL_ERROR_WANT_WRITE: events = POLLOUT; break;
-        case SSL_ERROR_ZERO_RETURN: return Io::closed;
-        case SSL_ERROR_SYSCALL: return rc == 0 || errno == ECONNRESET || errno == EPIPE ? Io::closed : Io::failed;
-        default: return Io::failed;
-      }
-      pollfd fds[2] = {{fd_, events, 0}, {stop_fd_, POLLIN, 0}};
-      int ready = ::poll(fds, watch_stop ? 2 : 1, remaining_ms(deadline));
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready < 0) return Io::failed;
-      if (ready == 0) return Io::timed_out;
-      if (watch_stop && (fds[1].revents & POLLIN) != 0) return Io::stopped;
-    }
-  }
-
-  core::OsslPtr<SSL, SSL_free> ssl_;
-  int fd_;
-  int stop_fd_;
-};
 
 // The server: one thread accepts, `threads` workers each serve one connection at a time
 // (keep-alive included), requests are read with the framing of net/http_message.h and
@@ -308,9 +219,9 @@ class TlsServer final : public HttpsServer {
       SSL_free(ssl);
       return;
     }
-    Connection connection(ssl, accepted.fd, stop_fd_);
+    TlsStream connection(ssl, accepted.fd, stop_fd_);
     const auto read_timeout = std::chrono::milliseconds(options_.read_timeout_ms);
-    if (connection.handshake(Clock::now() + read_timeout) != Connection::Io::ok) return;
+    if (connection.accept(Clock::now() + read_timeout) != TlsStream::Io::ok) return;
     const std::vector<core::X509Ptr> peer = peer_certificates(connection.ssl());
 
     std::string buffer;  // read, not yet used: the next request may already be in it
@@ -323,10 +234,10 @@ class TlsServer final : public HttpsServer {
       http::Refusal refusal;
       std::size_t head_size = 0;
       while ((head_size = http::head_end(buffer, refusal)) == 0 && !refusal) {
-        Connection::Io io = connection.read_more(buffer, deadline, !started);
-        if (io != Connection::Io::ok) {
-          if (io == Connection::Io::timed_out && started) refuse(connection, {408, "request not received in time"});
-          if (io == Connection::Io::closed || io == Connection::Io::stopped) connection.close_tls();
+        TlsStream::Io io = connection.read_more(buffer, deadline, !started);
+        if (io != TlsStream::Io::ok) {
+          if (io == TlsStream::Io::timed_out && started) refuse(connection, {408, "request not received in time"});
+          if (io == TlsStream::Io::closed || io == TlsStream::Io::stopped) connection.close_tls();
           return;
         }
         if (!started) {
@@ -342,18 +253,18 @@ class TlsServer final : public HttpsServer {
       std::string body;
       if (head.expect_continue &&
           connection.write_all("HTTP/1.1 100 Continue\r\n\r\n", Clock::now() + std::chrono::milliseconds(options_.write_timeout_ms)) !=
-              Connection::Io::ok)
+              TlsStream::Io::ok)
         return;
       if (head.chunked) {
         std::size_t used = 0;
         while (!http::decode_chunks(buffer, used, body, options_.max_body, refusal)) {
           if (refusal) return refuse(connection, refusal);
-          if (connection.read_more(buffer, deadline, false) != Connection::Io::ok) return refuse(connection, {408, "request body not received in time"});
+          if (connection.read_more(buffer, deadline, false) != TlsStream::Io::ok) return refuse(connection, {408, "request body not received in time"});
         }
         buffer.erase(0, used);
       } else {
         while (buffer.size() < head.content_length) {
-          if (connection.read_more(buffer, deadline, false) != Connection::Io::ok) return refuse(connection, {408, "request body not received in time"});
+          if (connection.read_more(buffer, deadline, false) != TlsStream::Io::ok) return refuse(connection, {408, "request body not received in time"});
         }
         body = buffer.substr(0, head.content_length);
         buffer.erase(0, head.content_length);
@@ -390,19 +301,19 @@ class TlsServer final : public HttpsServer {
   }
 
   // Head and body in one write: one TLS record, one segment for a small answer.
-  bool answer(Connection& connection, const Response& response, bool close) {
+  bool answer(TlsStream& connection, const Response& response, bool close) {
     std::string message = http::response_head(response.status, response.content_type.empty() ? "text/plain" : response.content_type,
                                               response.body.size(), response.headers, close,
                                               http::format_date(static_cast<long long>(std::time(nullptr))));
     message += response.body;
     bool written = connection.write_all(message, Clock::now() + std::chrono::milliseconds(options_.write_timeout_ms)) ==
-                   Connection::Io::ok;
+                   TlsStream::Io::ok;
     if (written && close) connection.close_tls();
     return written;
   }
 
   // Answers a request that cannot be served and closes: what follows it cannot be framed.
-  void refuse(Connection& connection, const http::Refusal& refusal) {
+  void refuse(TlsStream& connection, const http::Refusal& refusal) {
     if (answer(connection, error_response(refusal.status, refusal.message), true)) connection.drain_before_close();
   }
 

@@ -20,7 +20,7 @@ bool configure_server_context(SSL_CTX& ctx, const TlsCredentials& tls);
 
 // What a client saw of the server during its handshakes: the certificates the server sent,
 // leaf first, and why verification failed when it did. Shared with OpenSSL's verify callback
-// through the SSL_CTX's app data.
+// through the SSL's app data.
 struct ServerCertificateCapture {
   std::mutex mutex;
   std::vector<core::X509Ptr> certificates;
@@ -28,15 +28,20 @@ struct ServerCertificateCapture {
   bool provisional = true; // accept any certificate (true) or require the store's anchors
 };
 
-// Client: our credentials (optional), TLS floor, and a verify callback that records the
-// server's certificates into capture (which must outlive ctx) and, unless provisional,
-// requires a chain to the anchors.
-bool configure_client_context(SSL_CTX& ctx, const X509* certificate, const std::vector<const X509*>& chain,
-                              const EVP_PKEY* key, const std::vector<const X509*>& anchors,
-                              ServerCertificateCapture* capture);
+// The SSL_CTX every client connection is made from: TLS floor and options only, made once per
+// process (an SSL_CTX costs more to make than a handshake's share of most work here).
+// Credentials and server trust are set on each connection (configure_client_ssl).
+SSL_CTX* shared_client_context();
 
-// Replaces ctx's trust store with one holding anchors (partial chains allowed).
-bool set_anchors(SSL_CTX& ctx, const std::vector<const X509*>& anchors);
+// A trust store holding anchors (partial chains allowed); null when out of memory.
+core::OsslPtr<X509_STORE, X509_STORE_free> make_trust_store(const std::vector<const X509*>& anchors);
+
+// One client connection: our credentials (optional), server name indication for a DNS name,
+// and a verify callback that records the server's certificates into capture (which must
+// outlive ssl) and, unless provisional, requires a chain to trust; with check_name, the
+// server's certificate must also name `host` (an IP address or a DNS name).
+bool configure_client_ssl(SSL& ssl, const X509* certificate, const std::vector<const X509*>& chain, const EVP_PKEY* key,
+                          X509_STORE* trust, ServerCertificateCapture* capture, const std::string& host, bool check_name);
 
 // OpenSSL's error queue as text (and cleared), for messages.
 std::string last_tls_error();

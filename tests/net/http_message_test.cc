@@ -132,6 +132,33 @@ TEST(Chunked, Refusals) {
   EXPECT_EQ(status("0\r\n" + std::string(kMaxHeadSize, 'x')), 400);
 }
 
+TEST(ResponseHead, ParsesStatusFramingAndPersistence) {
+  ResponseHead h;
+  ASSERT_FALSE(parse_response_head("HTTP/1.1 202 Accepted\r\nRetry-After: 3\r\nContent-Length: 0\r\n\r\n", 100, h));
+  EXPECT_EQ(h.status, 202);
+  EXPECT_EQ(h.header("retry-after"), "3");
+  EXPECT_TRUE(h.has_length);
+  EXPECT_FALSE(h.close);
+  ASSERT_FALSE(parse_response_head("HTTP/1.1 200 \r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n", 100, h));
+  EXPECT_TRUE(h.chunked);
+  EXPECT_TRUE(h.close);
+  ASSERT_FALSE(parse_response_head("HTTP/1.0 200 OK\r\n\r\n", 100, h));
+  EXPECT_FALSE(h.has_length);  // runs to the end of the connection
+  EXPECT_TRUE(h.close);
+}
+
+TEST(ResponseHead, RefusesMalformedOrOversizedAnswers) {
+  ResponseHead h;
+  EXPECT_EQ(parse_response_head("HTTP/2 200 OK\r\n\r\n", 100, h).status, 502);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 2x0 OK\r\n\r\n", 100, h).status, 502);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 099 Low\r\n\r\n", 100, h).status, 502);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", 100, h).status, 502);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 100, h).status, 502);
+  Refusal big = parse_response_head("HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n", 100, h);
+  EXPECT_EQ(big.status, 502);
+  EXPECT_NE(big.message.find("larger than the limit of 100 octets"), std::string::npos) << big.message;
+}
+
 TEST(ResponseHead, OneBlockWithLengthDateAndClose) {
   std::string head = response_head(404, "text/plain", 5, {{"Allow", "GET"}, {"Bad", "a\r\nInjected: 1"}}, true,
                                    format_date(784111777));

@@ -1,6 +1,7 @@
-// Fuzzes the HTTPS server's request framing (lib/net/http_message.h): where a head ends, the
-// head itself, and a chunked body after it. Invariants: nothing accepted exceeds its limit,
-// and a chunked body decoded as its octets arrive one at a time is the body decoded at once.
+// Fuzzes the HTTP/1.1 framing of the HTTPS server and client (lib/net/http_message.h): where
+// a head ends, the head read as a request and as a response, and a chunked body after it.
+// Invariants: nothing accepted exceeds its limit, and a chunked body decoded as its octets
+// arrive one at a time is the body decoded at once.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view head_text = end != 0 ? input.substr(0, end) : input;
   if (!http::parse_request_head(head_text, kMaxBody, head)) {
     if (head.content_length > kMaxBody || head.path.empty() || head.headers.size() > http::kMaxHeaderFields) std::abort();
+  }
+
+  http::ResponseHead answer;
+  if (!http::parse_response_head(head_text, kMaxBody, answer)) {
+    if (answer.status < 100 || answer.status > 999 || answer.content_length > kMaxBody) std::abort();
   }
 
   std::string_view rest = input.substr(end);
