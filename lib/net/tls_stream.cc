@@ -15,9 +15,21 @@ int remaining_ms(Clock::time_point deadline) {
   return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 1 << 30));
 }
 
+TlsStream::Io TlsStream::wait(short events, Clock::time_point deadline, bool watch_stop) {
+  watch_stop = watch_stop && stop_fd_ >= 0;
+  while (true) {
+    pollfd fds[2] = {{fd_, events, 0}, {stop_fd_, POLLIN, 0}};
+    int ready = ::poll(fds, watch_stop ? 2 : 1, remaining_ms(deadline));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return Io::failed;
+    if (ready == 0) return Io::timed_out;
+    if (watch_stop && (fds[1].revents & POLLIN) != 0) return Io::stopped;
+    return Io::ok;
+  }
+}
+
 template <typename Call>
 TlsStream::Io TlsStream::retry(Call call, Clock::time_point deadline, bool watch_stop) {
-  watch_stop = watch_stop && stop_fd_ >= 0;
   while (true) {
     ERR_clear_error();
     int rc = call();
@@ -30,12 +42,7 @@ TlsStream::Io TlsStream::retry(Call call, Clock::time_point deadline, bool watch
       case SSL_ERROR_SYSCALL: return rc == 0 || errno == ECONNRESET || errno == EPIPE ? Io::closed : Io::failed;
       default: return Io::failed;
     }
-    pollfd fds[2] = {{fd_, events, 0}, {stop_fd_, POLLIN, 0}};
-    int ready = ::poll(fds, watch_stop ? 2 : 1, remaining_ms(deadline));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return Io::failed;
-    if (ready == 0) return Io::timed_out;
-    if (watch_stop && (fds[1].revents & POLLIN) != 0) return Io::stopped;
+    if (Io io = wait(events, deadline, watch_stop); io != Io::ok) return io;
   }
 }
 
@@ -48,6 +55,11 @@ TlsStream::Io TlsStream::connect(Clock::time_point deadline) {
 }
 
 TlsStream::Io TlsStream::read_more(std::string& buffer, Clock::time_point deadline, bool watch_stop) {
+  // Nothing buffered in OpenSSL: most reads here wait for the peer's next message, so wait
+  // first rather than let SSL_read find the socket empty (a system call and an error path).
+  if (SSL_has_pending(ssl_.get()) == 0) {
+    if (Io io = wait(POLLIN, deadline, watch_stop); io != Io::ok) return io;
+  }
   char chunk[16 * 1024];
   int n = 0;
   Io io = retry([&] { return n = SSL_read(ssl_.get(), chunk, sizeof chunk); }, deadline, watch_stop);

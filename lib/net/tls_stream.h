@@ -39,6 +39,9 @@ class TlsStream {
   int fd() const { return fd_; }
 
  private:
+  // Until fd has `events` (POLLIN, POLLOUT), the deadline passes or, with watch_stop, the
+  // server stops.
+  Io wait(short events, Clock::time_point deadline, bool watch_stop);
   template <typename Call>
   Io retry(Call call, Clock::time_point deadline, bool watch_stop);
 

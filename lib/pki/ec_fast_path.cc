@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <bit>
@@ -254,6 +255,99 @@ core::EvpPkeyPtr spki_encodable_key(EVP_PKEY* key) {
   return ok ? std::move(legacy) : share(key);
 #else
   return share(key);
+#endif
+}
+
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+namespace {
+
+// SubjectPublicKeyInfo content: id-ecPublicKey, a known named curve, an uncompressed point.
+core::EvpPkeyPtr legacy_public_key(ByteView spki) {
+  der::Reader fields(spki);
+  auto algorithm = fields.expect(der::kSequence, "algorithm");
+  const Curve* curve = algorithm ? named_curve(*algorithm) : nullptr;
+  auto bits = fields.expect(kBitString, "subjectPublicKey");
+  if (curve == nullptr || !bits || !fields.empty() || bits->empty() || (*bits)[0] != 0x00) return nullptr;
+  const ByteView point = bits->subspan(1);
+  if (!is_uncompressed_point(point, *curve)) return nullptr;
+  core::OsslPtr<EC_KEY, EC_KEY_free> ec(EC_KEY_new_by_curve_name(OBJ_sn2nid(curve->group)));
+  core::EvpPkeyPtr key(ec ? EVP_PKEY_new() : nullptr);
+  // oct2key checks that the point is on the curve.
+  if (!key || EC_KEY_oct2key(ec.get(), point.data(), point.size(), nullptr) != 1 || EVP_PKEY_set1_EC_KEY(key.get(), ec.get()) != 1)
+    return nullptr;
+  return key;
+}
+
+template <typename T, T* (*d2i)(T**, const unsigned char**, long)>
+T* decode_whole(ByteView der) {
+  const unsigned char* p = der.data();
+  T* out = d2i(nullptr, &p, static_cast<long>(der.size()));
+  if (out != nullptr && p != der.data() + der.size()) return nullptr;  // cannot happen for one element
+  return out;
+}
+
+}  // namespace
+#endif
+
+core::X509ReqPtr parse_ec_csr_der(ByteView der) {
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+  static constexpr std::uint8_t kVersion1[] = {0x00};
+  der::Reader outer(der);
+  auto request = outer.expect(der::kSequence, "CertificationRequest");
+  if (!request || !outer.empty()) return nullptr;
+  der::Reader fields(*request);
+  auto info = fields.next();
+  auto algorithm = fields.next();
+  auto signature = fields.expect(kBitString, "signature");
+  if (!info || info->tag != der::kSequence || !algorithm || algorithm->tag != der::kSequence || !signature ||
+      !fields.empty() || signature->empty() || (*signature)[0] != 0x00)
+    return nullptr;
+  der::Reader parts(info->content);
+  auto version = parts.expect(kInteger, "version");
+  auto subject = parts.next();
+  auto spki = parts.next();
+  auto attributes = parts.next();
+  if (!version || !same(*version, kVersion1) || !subject || subject->tag != der::kSequence || !spki ||
+      spki->tag != der::kSequence || !attributes || attributes->tag != 0xa0 || !parts.empty())
+    return nullptr;
+
+  ERR_set_mark();
+  core::X509ReqPtr out;
+  [&] {
+    core::EvpPkeyPtr key = legacy_public_key(spki->content);
+    core::X509ReqPtr req(X509_REQ_new());
+    core::OsslPtr<X509_NAME, X509_NAME_free> name(decode_whole<X509_NAME, d2i_X509_NAME>(subject->encoded));
+    core::OsslPtr<X509_ALGOR, X509_ALGOR_free> signature_algorithm(decode_whole<X509_ALGOR, d2i_X509_ALGOR>(algorithm->encoded));
+    if (!key || !req || !name || !signature_algorithm || X509_REQ_set_version(req.get(), 0) != 1 ||
+        X509_REQ_set_subject_name(req.get(), name.get()) != 1 || X509_REQ_set_pubkey(req.get(), key.get()) != 1 ||
+        X509_REQ_set1_signature_algo(req.get(), signature_algorithm.get()) != 1)
+      return;
+    der::Reader each(attributes->content);
+    while (!each.empty()) {
+      auto attribute = each.next();
+      if (!attribute) return;
+      core::OsslPtr<X509_ATTRIBUTE, X509_ATTRIBUTE_free> a(decode_whole<X509_ATTRIBUTE, d2i_X509_ATTRIBUTE>(attribute->encoded));
+      if (!a || X509_REQ_add1_attr(req.get(), a.get()) != 1) return;
+    }
+    ASN1_BIT_STRING* bits = ASN1_BIT_STRING_new();
+    if (bits == nullptr || ASN1_STRING_set(bits, signature->data() + 1, static_cast<int>(signature->size() - 1)) != 1) {
+      ASN1_BIT_STRING_free(bits);
+      return;
+    }
+    bits->flags = ASN1_STRING_FLAG_BITS_LEFT;  // whole octets, as read: no unused bits
+    X509_REQ_set0_signature(req.get(), bits);
+    // Only a request that encodes back to the octets read: what was signed, and what every
+    // later i2d_X509_REQ of it gives, must be der itself.
+    unsigned char* encoded = nullptr;
+    int length = i2d_X509_REQ(req.get(), &encoded);
+    core::OsslBytesPtr owned(encoded);
+    if (length > 0 && same(ByteView(encoded, static_cast<std::size_t>(length)), der)) out = std::move(req);
+  }();
+  ERR_pop_to_mark();
+  return out;
+#else
+  (void)der;
+  return nullptr;
 #endif
 }
 

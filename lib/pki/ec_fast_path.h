@@ -33,6 +33,13 @@ core::EvpPkeyPtr parse_ec_pkcs8_der(ByteView der);
 // The same for PEM ("PRIVATE KEY", alone, without headers) or DER input.
 core::EvpPkeyPtr parse_ec_pkcs8(ByteView data);
 
+// The X509_REQ of a DER PKCS#10 request (RFC 2986) for a P-256 or P-384 key (named curve,
+// uncompressed point), built field by field around a key made from the point with the legacy
+// EC method, as spki_encodable_key makes one, instead of d2i_X509_REQ's decoder; null when
+// der is anything else, and when the request built would not encode back to exactly der
+// (d2i_X509_REQ then decides). The signature is not checked here: X509_REQ_verify does that.
+core::X509ReqPtr parse_ec_csr_der(ByteView der);
+
 // PKCS#8 "PRIVATE KEY" PEM of a P-256 or P-384 key, exactly as PEM_write_bio_PKCS8PrivateKey
 // writes it; nullopt for keys it would write differently (other curves, explicit
 // parameters, compressed points, a key read without its public key) or keys whose private

@@ -18,7 +18,9 @@
 
 #include "core/der.h"
 #include "core/encoding.h"
+#include "pki/csr.h"
 #include "pki/key.h"
+#include "pki/name.h"
 #include "pki/pki_test_util.h"
 
 namespace iotonb::pki {
@@ -479,6 +481,78 @@ TEST(SpkiEncodableKey, OtherKeysAreThemselves) {
     EXPECT_EQ(x509_pubkey_der(encodable.get()), openssl_spki(key.get())) << name;
   }
   EXPECT_FALSE(spki_encodable_key(nullptr));
+}
+
+// A request as iotonb (and so OpenSSL's X509_REQ_sign) makes it: subject, SANs in an
+// extensionRequest attribute.
+Bytes request_der(EvpPkeyPtr key, std::vector<std::string> sans = {"DNS:dev1.example"}) {
+  auto subject = must(parse_name("O=Acme,serialNumber=SN-0001"), "subject");
+  auto signer = memory_signer(std::move(key), "memory:device");
+  return csr_der(must(create_csr({subject.get(), std::move(sans)}, *signer), "create_csr").get());
+}
+
+core::X509ReqPtr d2i_request(ByteView der) {
+  const unsigned char* p = der.data();
+  core::X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));
+  return req && p == der.data() + der.size() ? std::move(req) : nullptr;
+}
+
+TEST(ParseEcCsr, RequestsTakeTheFastPathAndEqualWhatD2iReads) {
+  if (!kLegacyEcKeys) GTEST_SKIP() << "built without the EC_KEY API";
+  for (KeyType type : {KeyType::p256, KeyType::p384}) {
+    for (const auto& sans : {std::vector<std::string>{}, std::vector<std::string>{"DNS:dev1.example", "IP:192.0.2.7"}}) {
+      const Bytes der = request_der(new_key(type), sans);
+      auto fast = parse_ec_csr_der(der);
+      auto reference = d2i_request(der);
+      ASSERT_TRUE(fast) << key_type_name(type);
+      ASSERT_TRUE(reference);
+      EXPECT_EQ(csr_der(fast.get()), der);
+      EXPECT_EQ(X509_NAME_cmp(X509_REQ_get_subject_name(fast.get()), X509_REQ_get_subject_name(reference.get())), 0);
+      EXPECT_EQ(EVP_PKEY_eq(X509_REQ_get0_pubkey(fast.get()), X509_REQ_get0_pubkey(reference.get())), 1);
+      EXPECT_EQ(X509_REQ_get_attr_count(fast.get()), X509_REQ_get_attr_count(reference.get()));
+      EXPECT_EQ(X509_REQ_verify(fast.get(), X509_REQ_get0_pubkey(fast.get())), 1);
+      auto parsed = must(parse_csr(der), "parse_csr");  // and parse_csr takes it
+      EXPECT_EQ(csr_der(parsed.get()), der);
+    }
+  }
+}
+
+TEST(ParseEcCsr, DeclinesOtherKeysAndShapes) {
+  EXPECT_FALSE(parse_ec_csr_der(request_der(new_key(KeyType::ed25519))));
+  EXPECT_FALSE(parse_ec_csr_der(request_der(new_key(KeyType::rsa2048))));
+  EXPECT_FALSE(parse_ec_csr_der(request_der(with_param(KeyType::p256, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "compressed"))));
+  const Bytes der = request_der(new_key(KeyType::p256));
+  Bytes trailing = der;
+  trailing.push_back(0x00);
+  EXPECT_FALSE(parse_ec_csr_der(trailing));
+  // The same request with its length in one octet more than DER allows (BER): 0x82 HH LL
+  // becomes 0x83 00 HH LL. d2i_X509_REQ takes that; the fast path leaves it to d2i.
+  ASSERT_TRUE(der[1] == 0x81 || der[1] == 0x82);
+  Bytes ber = {0x30, static_cast<std::uint8_t>(der[1] + 1), 0x00};
+  ber.insert(ber.end(), der.begin() + 2, der.end());
+  ASSERT_TRUE(d2i_request(ber));
+  EXPECT_FALSE(parse_ec_csr_der(ber));
+  EXPECT_FALSE(parse_ec_csr_der({}));
+}
+
+TEST(ParseEcCsr, EverySingleByteChangeAgreesWithD2i) {
+  const Bytes der = request_der(new_key(KeyType::p256));
+  for (std::size_t at = 0; at < der.size(); ++at) {
+    for (std::uint8_t flip : {0x01, 0x80}) {
+      Bytes changed = der;
+      changed[at] ^= flip;
+      auto fast = parse_ec_csr_der(changed);
+      auto reference = d2i_request(changed);
+      // The fast path may decline what d2i takes, never the reverse, and never differ.
+      if (fast) {
+        ASSERT_TRUE(reference) << at;
+        EXPECT_EQ(csr_der(fast.get()), csr_der(reference.get())) << at;
+        EXPECT_EQ(EVP_PKEY_eq(X509_REQ_get0_pubkey(fast.get()), X509_REQ_get0_pubkey(reference.get())), 1) << at;
+      }
+      const bool reference_ok = reference && X509_REQ_verify(reference.get(), X509_REQ_get0_pubkey(reference.get())) == 1;
+      EXPECT_EQ(parse_csr(changed).ok(), reference_ok) << at;
+    }
+  }
 }
 
 }  // namespace
