@@ -9,7 +9,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -139,6 +138,10 @@ class TlsClient final : public HttpsClient {
   Result<ClientResponse> with_retries(const char* method, const std::string& path, const std::string& content_type,
                                       const std::string& body, const std::string& accept) {
     const std::string what = std::string(method) + " " + path;
+    // A target from elsewhere (a redirect's Location) must not split the request line.
+    if (path.empty() || path.front() != '/' ||
+        std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == 0x7f; }))
+      return usage_error(what + ": the request target is not a path without spaces or control characters");
     std::optional<std::minstd_rand> jitter;  // seeded on the first backoff: most requests never wait
     int wait_ms = options_.first_retry_wait_ms;
     bool resent_stale = false;

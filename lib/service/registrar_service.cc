@@ -237,14 +237,19 @@ net::Response RegistrarService::network_profile(const net::Request& r) {
   // just enrolled over (so a session needs one handshake, not two).
   const core::UnixTime now = core::now();
   auto peers = certificate_views(r.peer_certificates);
+  const std::vector<const X509*> domain = est_->domain_trust();
+  // Which credential it is decides which check applies: LDevIDs are issued by a domain CA.
+  const bool presents_ldevid = !peers.empty() && std::any_of(domain.begin(), domain.end(), [&](const X509* ca) {
+    return X509_NAME_cmp(X509_get_issuer_name(peers.front()), X509_get_subject_name(ca)) == 0;
+  });
   protocol::brski::AuthorizedPeer peer;
-  auto refusal = protocol::brski::authorize_ldevid(peers, est_->domain_trust(), *store_, now, peer);
-  if (refusal && refusal->status == 403 &&
-      !protocol::brski::authorize_idevid(peers, certificate_views(manufacturer_trust_), *store_, now, true, peer)) {
+  std::optional<protocol::Answer> refusal;
+  if (presents_ldevid || peers.empty()) {
+    refusal = protocol::brski::authorize_ldevid(peers, domain, *store_, now, peer);
+  } else if (refusal = protocol::brski::authorize_idevid(peers, certificate_views(manufacturer_trust_), *store_, now, true, peer);
+             !refusal) {
     auto device = store_->device(peer.serial);
-    if (device && *device && (*device)->status == store::DeviceStatus::enrolled) {
-      refusal.reset();
-    } else {
+    if (!device || !*device || (*device)->status != store::DeviceStatus::enrolled) {
       refusal = protocol::Answer::refuse(403, "device " + peer.serial + " is not enrolled: the network profile is for "
                                               "enrolled devices (after simpleenroll)");
     }

@@ -203,6 +203,17 @@ TEST_F(Fixture, MalformedRequestsAreAnsweredAndClosed) {
   EXPECT_EQ(exchange_raw(server->port(), "PATCH /echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 405 ", 0), 0u);
 }
 
+TEST_F(Fixture, ClientRefusesATargetThatWouldSplitTheRequest) {
+  start();
+  auto c = client();
+  for (const char* target : {"/a b", "/x\r\nInjected: 1", "relative", ""}) {
+    auto r = c->get(target, "");
+    ASSERT_FALSE(r.ok()) << target;
+    EXPECT_EQ(r.error().kind, ErrorKind::usage) << target;
+  }
+  EXPECT_EQ(must(c->get("/nothing?q=1", ""), "query").status, 404);
+}
+
 TEST_F(Fixture, OversizedBodyIs413) {
   ServerOptions so;
   so.max_body = 1024;
