@@ -210,7 +210,7 @@ Refusal parse_response_head(std::string_view head, std::size_t max_body, Respons
   if (out.status < 100) return refuse(502, "status code " + std::to_string(out.status) + " is out of range");
   Fields fields;
   Refusal r = parse_fields(head, pos, max_body, 502, fields);
-  if (r) return r.status == 413 ? refuse(502, "the answer's body is larger than the limit of " + std::to_string(max_body) + " octets") : r;
+  if (r) return r.status == 413 ? refuse(413, "the answer's body is larger than the limit of " + std::to_string(max_body) + " octets") : r;
   out.headers = std::move(fields.headers);
   out.chunked = fields.chunked;
   out.has_length = fields.length_seen;

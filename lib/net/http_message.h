@@ -54,8 +54,8 @@ struct ResponseHead {
   std::string header(std::string_view name) const;  // case-insensitive; "" when absent
 };
 
-// Parses a complete response head, for the client. A malformed head, or a declared body over
-// max_body, is refused with status 502 and a message naming the field.
+// Parses a complete response head, for the client. A malformed head is refused with status
+// 502 and a message naming the field; a declared body over max_body with 413.
 Refusal parse_response_head(std::string_view head, std::size_t max_body, ResponseHead& out);
 
 // Decodes a chunked body (RFC 9112 7.1) from in[pos...]: complete chunks are appended to

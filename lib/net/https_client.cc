@@ -232,7 +232,7 @@ class TlsClient final : public HttpsClient {
                                                                    : "the connection closed before a complete answer");
       }
       if (!refusal) refusal = http::parse_response_head(std::string_view(buffer).substr(0, head_size), max_answer_, head);
-      if (refusal) return fail(Failure::other, "malformed answer: " + refusal.message);
+      if (refusal) return fail(Failure::other, refusal.status == 413 ? refusal.message : "malformed answer: " + refusal.message);
       buffer.erase(0, head_size);
       if (head.status >= 200) break;
     }
@@ -245,6 +245,7 @@ class TlsClient final : public HttpsClient {
                                                                  : "the connection closed before a complete answer");
     };
     if (no_body) {
+      // 204 and 304 carry no body whatever their fields say (RFC 9112 6.3).
     } else if (head.chunked) {
       std::size_t used = 0;
       http::Refusal refusal;
@@ -252,18 +253,18 @@ class TlsClient final : public HttpsClient {
         if (refusal) return fail(Failure::other, refusal.status == 413 ? too_large() : "malformed answer: " + refusal.message);
         if (TlsStream::Io io = stream_->read_more(buffer, read_deadline()); io != TlsStream::Io::ok) return read_failed(io);
       }
-    } else if (head.has_length) {
+    } else if (head.has_length) {  // within max_answer_: parse_response_head refused a larger one
       while (buffer.size() < head.content_length) {
         if (TlsStream::Io io = stream_->read_more(buffer, read_deadline()); io != TlsStream::Io::ok) return read_failed(io);
       }
       answer_body = buffer.substr(0, head.content_length);
     } else {  // the body runs to the end of the connection
-      while (true) {
+      while (buffer.size() <= max_answer_) {
         TlsStream::Io io = stream_->read_more(buffer, read_deadline());
         if (io == TlsStream::Io::closed) break;
         if (io != TlsStream::Io::ok) return read_failed(io);
-        if (buffer.size() > max_answer_) return fail(Failure::other, too_large());
       }
+      if (buffer.size() > max_answer_) return fail(Failure::other, too_large());
       answer_body = std::move(buffer);
       head.close = true;
     }

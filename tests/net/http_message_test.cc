@@ -155,7 +155,7 @@ TEST(ResponseHead, RefusesMalformedOrOversizedAnswers) {
   EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", 100, h).status, 502);
   EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 100, h).status, 502);
   Refusal big = parse_response_head("HTTP/1.1 200 OK\r\nContent-Length: 101\r\n\r\n", 100, h);
-  EXPECT_EQ(big.status, 502);
+  EXPECT_EQ(big.status, 413);
   EXPECT_NE(big.message.find("larger than the limit of 100 octets"), std::string::npos) << big.message;
 }
 

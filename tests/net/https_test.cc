@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "net/https_client.h"
 #include "net/https_server.h"
@@ -212,6 +213,70 @@ TEST_F(Fixture, ClientRefusesATargetThatWouldSplitTheRequest) {
     EXPECT_EQ(r.error().kind, ErrorKind::usage) << target;
   }
   EXPECT_EQ(must(c->get("/nothing?q=1", ""), "query").status, 404);
+}
+
+// A server that answers one request in HTTP/1.0 style, its body running to the end of the
+// connection (no Content-Length), as old or hostile servers do.
+class CloseDelimitedServer {
+ public:
+  CloseDelimitedServer(X509* cert, EVP_PKEY* key, std::string body) : ctx_(SSL_CTX_new(TLS_server_method())) {
+    SSL_CTX_use_certificate(ctx_.get(), cert);
+    SSL_CTX_use_PrivateKey(ctx_.get(), key);
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(::listen(listener_, 1), 0);
+    socklen_t length = sizeof addr;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this, body = std::move(body)] {
+      int fd = ::accept(listener_, nullptr, nullptr);
+      core::OsslPtr<SSL, SSL_free> ssl(SSL_new(ctx_.get()));
+      SSL_set_fd(ssl.get(), fd);
+      if (SSL_accept(ssl.get()) == 1) {
+        std::string request;
+        char buffer[1024];
+        int n = 0;
+        while (request.find("\r\n\r\n") == std::string::npos && (n = SSL_read(ssl.get(), buffer, sizeof buffer)) > 0)
+          request.append(buffer, static_cast<std::size_t>(n));
+        std::string answer = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body;
+        SSL_write(ssl.get(), answer.data(), static_cast<int>(answer.size()));
+        SSL_shutdown(ssl.get());
+      }
+      ::close(fd);
+    });
+  }
+  ~CloseDelimitedServer() {
+    thread_.join();
+    ::close(listener_);
+  }
+  int port() const { return port_; }
+
+ private:
+  core::OsslPtr<SSL_CTX, SSL_CTX_free> ctx_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(Fixture, BodyRunningToTheEndOfTheConnectionIsReadAndBounded) {
+  for (std::size_t size : {5u, 20u}) {
+    CloseDelimitedServer old(server_cert.get(), server_key.get(), std::string(size, 'x'));
+    ClientOptions o;
+    o.url = "https://127.0.0.1:" + std::to_string(old.port());
+    o.trust = {root.cert.get()};
+    o.max_body = 10;
+    auto r = must(HttpsClient::create(o), "client")->get("/", "");
+    if (size <= 10) {
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      EXPECT_EQ(r->body, std::string(size, 'x'));
+    } else {
+      ASSERT_FALSE(r.ok());
+      EXPECT_NE(r.error().message.find("larger than the limit of 10 octets"), std::string::npos) << r.error().message;
+    }
+  }
 }
 
 TEST_F(Fixture, OversizedBodyIs413) {
