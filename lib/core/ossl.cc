@@ -4,6 +4,21 @@
 
 namespace iotonb::core {
 
+const EVP_MD* fetched_digest(const EVP_MD* md) {
+  if (md == nullptr || EVP_MD_get0_provider(md) != nullptr) return md;
+  static const struct {
+    int nid;
+    EVP_MD* md;
+  } kFetched[] = {{NID_sha256, EVP_MD_fetch(nullptr, "SHA2-256", nullptr)},
+                  {NID_sha1, EVP_MD_fetch(nullptr, "SHA1", nullptr)},
+                  {NID_sha384, EVP_MD_fetch(nullptr, "SHA2-384", nullptr)},
+                  {NID_sha512, EVP_MD_fetch(nullptr, "SHA2-512", nullptr)}};
+  const int nid = EVP_MD_get_type(md);
+  for (const auto& f : kFetched)
+    if (f.nid == nid && f.md != nullptr) return f.md;
+  return md;
+}
+
 std::string openssl_errors() {
   std::string out;
   char buf[256];

@@ -57,6 +57,13 @@ using CmsContentInfoPtr = OsslPtr<CMS_ContentInfo, CMS_ContentInfo_free>;
 using OsslStringPtr = OsslPtr<char, free_ossl_string>;
 using OsslBytesPtr = OsslPtr<unsigned char, free_ossl_bytes>;
 
+// The provider's implementation of a built-in digest (EVP_sha256() and its kin), fetched once
+// per process. OpenSSL 3 fetches one afresh, under the provider store's locks, every time a
+// legacy EVP_MD is used (implicit fetch, crypto(7) "Performance"), which costs about as much
+// as hashing a certificate; a fetched EVP_MD is immutable and shared by every thread. An
+// already fetched digest, or one without a cached counterpart, is returned as it is.
+const EVP_MD* fetched_digest(const EVP_MD* md);
+
 // Drains OpenSSL's thread-local error queue into one line ("" when it is empty).
 std::string openssl_errors();
 

@@ -90,21 +90,9 @@ bool cacheable(const EVP_PKEY* key) {
 // it is freed when the thread ends.
 class EcdsaVerifiers {
  public:
-  // The digest of an ECDSA algorithm, fetched once per thread: EVP_sha256() and its kin are
-  // fetched afresh on every use (OpenSSL 3 implicit fetch, crypto(7) "Performance"), which
-  // costs about as much as hashing a voucher.
-  const EVP_MD* digest(const AlgorithmInfo& a) {
-    const std::size_t i = a.alg == SignatureAlgorithm::es256 ? 0 : a.alg == SignatureAlgorithm::es384 ? 1 : 2;
-    if (!digests_[i]) {
-      static constexpr const char* kNames[] = {"SHA2-256", "SHA2-384", "SHA2-512"};
-      digests_[i].reset(EVP_MD_fetch(nullptr, kNames[i], nullptr));
-      if (!digests_[i]) {
-        core::openssl_errors();
-        return a.digest();
-      }
-    }
-    return digests_[i].get();
-  }
+  // The digest of an ECDSA algorithm, fetched once (core::fetched_digest): an implicit fetch
+  // on every use costs about as much as hashing a voucher.
+  static const EVP_MD* digest(const AlgorithmInfo& a) { return core::fetched_digest(a.digest()); }
 
   // A context for EVP_PKEY_verify with key, whose fit for alg is checked; null if there is
   // none cached.
@@ -143,7 +131,6 @@ class EcdsaVerifiers {
   };
   std::array<Entry, 4> entries_;
   std::size_t next_ = 0;
-  std::array<core::OsslPtr<EVP_MD, EVP_MD_free>, 3> digests_;  // ES256, ES384, ES512
 };
 
 // What EVP_DigestVerify does for ECDSA (the digest, then ECDSA_verify over it, with the

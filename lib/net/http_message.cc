@@ -22,19 +22,6 @@ bool is_token(std::string_view s) {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The next line of `text` from `pos` without its LF and the CR before it, if any; pos moves
 // past the LF. The caller knows a LF follows.
 std::string_view next_line(std::string_view text, std::size_t& pos) {
@@ -51,7 +38,7 @@ Refusal refuse(int status, std::string message) { return Refusal{status, std::mo
 bool list_has(std::string_view list, std::string_view token) {
   while (!list.empty()) {
     std::size_t comma = list.find(',');
-    if (iequal(trim(list.substr(0, comma)), token)) return true;
+    if (iequal(trim_ows(list.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -148,7 +135,7 @@ Refusal parse_fields(std::string_view head, std::size_t pos, std::size_t max_bod
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return refuse(bad, "header field without a colon");
     std::string_view name = line.substr(0, colon);
-    std::string_view value = trim(line.substr(colon + 1));
+    std::string_view value = trim_ows(line.substr(colon + 1));
     if (!is_token(name)) return refuse(bad, "header field name \"" + std::string(name.substr(0, 64)) + "\" is not a token");
     for (char c : value)
       if ((c < ' ' && c != '\t') || c == 0x7f) return refuse(bad, "header field " + std::string(name) + " holds a control character");
@@ -219,7 +206,22 @@ Refusal parse_response_head(std::string_view head, std::size_t max_body, Respons
   return {};
 }
 
-std::string ResponseHead::header(std::string_view name) const {
+std::string ResponseHead::header(std::string_view name) const { return header_value(headers, name); }
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string header_value(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
   for (const auto& [n, v] : headers)
     if (iequal(n, name)) return v;
   return {};
@@ -242,7 +244,7 @@ bool decode_chunks(std::string_view in, std::size_t& pos, std::string& body, std
     if (!line_ready(pos)) return false;
     std::size_t after = pos;
     std::string_view size_line = next_line(in, after);
-    std::string_view digits = trim(size_line.substr(0, size_line.find(';')));  // chunk extensions are ignored
+    std::string_view digits = trim_ows(size_line.substr(0, size_line.find(';')));  // chunk extensions are ignored
     if (digits.empty()) {
       refusal = refuse(400, "chunk size missing");
       return false;

@@ -70,6 +70,13 @@ std::string response_head(int status, std::string_view content_type, std::size_t
                           const std::vector<std::pair<std::string, std::string>>& headers, bool close,
                           std::string_view date);
 
+// ASCII case-insensitive equality, as field names and media types compare (RFC 9110 5.1).
+bool iequal(std::string_view a, std::string_view b);
+// s without the spaces and tabs around it (RFC 9110 5.6.3 OWS).
+std::string_view trim_ows(std::string_view s);
+// The value of field `name` (case-insensitive) among headers; "" when absent.
+std::string header_value(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name);
+
 // RFC 9110 5.6.7 IMF-fixdate of a Unix time: "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string format_date(long long unix_seconds);
 

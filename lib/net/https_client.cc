@@ -98,7 +98,7 @@ struct Attempt {
 
 class TlsClient final : public HttpsClient {
  public:
-  TlsClient(const ClientOptions& options, Endpoint endpoint, core::OsslPtr<X509_STORE, X509_STORE_free> trust)
+  TlsClient(const ClientOptions& options, Endpoint endpoint, core::X509StorePtr trust)
       : options_(options), endpoint_(std::move(endpoint)), trust_(std::move(trust)) {
     capture_.provisional = options.trust_mode == ServerTrust::provisional;
     const bool v6 = endpoint_.host.find(':') != std::string::npos;
@@ -353,7 +353,7 @@ class TlsClient final : public HttpsClient {
   Endpoint endpoint_;
   std::string host_header_;
   std::size_t max_answer_;
-  core::OsslPtr<X509_STORE, X509_STORE_free> trust_;
+  core::X509StorePtr trust_;
   ServerCertificateCapture capture_;  // the verify callback writes here during handshakes
   int fd_ = -1;
   std::unique_ptr<TlsStream> stream_;  // the kept-alive connection, if any

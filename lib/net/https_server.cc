@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -35,18 +34,6 @@
 
 namespace iotonb::net {
 namespace {
-
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The certificates the client sent, leaf first. On the server side OpenSSL's peer chain
 // leaves the leaf out, so it is fetched separately.
@@ -334,12 +321,7 @@ class TlsServer final : public HttpsServer {
 
 }  // namespace
 
-std::string Request::header(std::string_view name) const {
-  for (const auto& [n, v] : headers) {
-    if (iequal(n, name)) return v;
-  }
-  return {};
-}
+std::string Request::header(std::string_view name) const { return http::header_value(headers, name); }
 
 Response error_response(int status, std::string message) {
   Response r;
@@ -351,7 +333,7 @@ Response error_response(int status, std::string message) {
 }
 
 bool media_type_is(std::string_view content_type, std::string_view type) {
-  return iequal(trim(content_type.substr(0, content_type.find(';'))), type);
+  return http::iequal(http::trim_ows(content_type.substr(0, content_type.find(';'))), type);
 }
 
 std::string media_type_parameter(std::string_view content_type, std::string_view name) {
@@ -359,10 +341,10 @@ std::string media_type_parameter(std::string_view content_type, std::string_view
   while (semicolon != std::string_view::npos) {
     content_type.remove_prefix(semicolon + 1);
     semicolon = content_type.find(';');
-    std::string_view param = trim(content_type.substr(0, semicolon));
+    std::string_view param = http::trim_ows(content_type.substr(0, semicolon));
     auto eq = param.find('=');
-    if (eq == std::string_view::npos || !iequal(trim(param.substr(0, eq)), name)) continue;
-    std::string_view value = trim(param.substr(eq + 1));
+    if (eq == std::string_view::npos || !http::iequal(http::trim_ows(param.substr(0, eq)), name)) continue;
+    std::string_view value = http::trim_ows(param.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     return std::string(value);
   }

@@ -72,8 +72,8 @@ SSL_CTX* shared_client_context() {
   return ctx;
 }
 
-core::OsslPtr<X509_STORE, X509_STORE_free> make_trust_store(const std::vector<const X509*>& anchors) {
-  core::OsslPtr<X509_STORE, X509_STORE_free> store(X509_STORE_new());
+core::X509StorePtr make_trust_store(const std::vector<const X509*>& anchors) {
+  core::X509StorePtr store(X509_STORE_new());
   if (!store) return store;
   for (const X509* anchor : anchors) X509_STORE_add_cert(store.get(), const_cast<X509*>(anchor));
   // A pinned domain certificate may be the registrar's own end-entity certificate (RFC 8995

@@ -34,7 +34,7 @@ struct ServerCertificateCapture {
 SSL_CTX* shared_client_context();
 
 // A trust store holding anchors (partial chains allowed); null when out of memory.
-core::OsslPtr<X509_STORE, X509_STORE_free> make_trust_store(const std::vector<const X509*>& anchors);
+core::X509StorePtr make_trust_store(const std::vector<const X509*>& anchors);
 
 // One client connection: our credentials (optional), server name indication for a DNS name,
 // and a verify callback that records the server's certificates into capture (which must

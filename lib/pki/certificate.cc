@@ -1,6 +1,5 @@
 #include "pki/certificate.h"
 
-#include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
@@ -185,33 +184,10 @@ Bytes certificate_der(const X509* cert) {
 
 std::string certificate_pem(const X509* cert) { return core::to_pem("CERTIFICATE", certificate_der(cert)); }
 
-namespace {
-
-// The provider's implementation of a built-in digest, fetched once per process. X509_digest
-// fetches one afresh for EVP_sha256() and its kin on every call (OpenSSL 3 implicit fetch,
-// crypto(7) "Performance"), under the provider store's locks, which costs more than hashing a
-// certificate; a fetched EVP_MD is immutable and shared by every thread.
-const EVP_MD* fetched(const EVP_MD* md) {
-  if (md == nullptr || EVP_MD_get0_provider(md) != nullptr) return md;
-  static const struct {
-    int nid;
-    EVP_MD* md;
-  } kFetched[] = {{NID_sha256, EVP_MD_fetch(nullptr, "SHA2-256", nullptr)},
-                  {NID_sha1, EVP_MD_fetch(nullptr, "SHA1", nullptr)},
-                  {NID_sha384, EVP_MD_fetch(nullptr, "SHA2-384", nullptr)},
-                  {NID_sha512, EVP_MD_fetch(nullptr, "SHA2-512", nullptr)}};
-  const int nid = EVP_MD_get_type(md);
-  for (const auto& f : kFetched)
-    if (f.nid == nid && f.md != nullptr) return f.md;
-  return md;
-}
-
-}  // namespace
-
 Bytes certificate_fingerprint(const X509* cert, const EVP_MD* md) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  X509_digest(cert, fetched(md), digest, &len);
+  X509_digest(cert, core::fetched_digest(md), digest, &len);
   return Bytes(digest, digest + len);
 }
 

@@ -76,50 +76,58 @@ const Curve* named_curve(ByteView algorithm) {
   return curve_by_oid(*curve);
 }
 
+// The fields of encoded when it is exactly one SEQUENCE whose first field is the one-octet
+// INTEGER version, read past the version; nullopt for anything else.
+std::optional<der::Reader> versioned_sequence(ByteView encoded, std::uint8_t version) {
+  der::Reader outer(encoded);
+  auto body = outer.expect(der::kSequence, "SEQUENCE");
+  if (!body || !outer.empty()) return std::nullopt;
+  der::Reader fields(*body);
+  auto v = fields.expect(kInteger, "version");
+  if (!v || v->size() != 1 || (*v)[0] != version) return std::nullopt;
+  return fields;
+}
+
+// The uncompressed point on curve that a BIT STRING's content holds in whole octets.
+std::optional<ByteView> point_in_bits(const Result<ByteView>& bits, const Curve& curve) {
+  if (!bits || bits->empty() || (*bits)[0] != 0x00) return std::nullopt;
+  const ByteView point = bits->subspan(1);
+  if (!is_uncompressed_point(point, curve)) return std::nullopt;
+  return point;
+}
+
 // ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, parameters [0] OPTIONAL,
 // publicKey [1] BIT STRING }, required here: without it the decoder computes the point and
 // OpenSSL remembers to write the key back without one, which a fromdata key would not.
 std::optional<EcKeyParts> read_ec_private_key(ByteView encoded, const Curve& curve) {
-  static constexpr std::uint8_t kVersion1[] = {0x01};
-  der::Reader outer(encoded);
-  auto body = outer.expect(der::kSequence, "ECPrivateKey");
-  if (!body || !outer.empty()) return std::nullopt;
-  der::Reader fields(*body);
-  auto version = fields.expect(kInteger, "version");
-  if (!version || !same(*version, kVersion1)) return std::nullopt;
-  auto scalar = fields.expect(der::kOctetString, "privateKey");
+  auto fields = versioned_sequence(encoded, 1);
+  if (!fields) return std::nullopt;
+  auto scalar = fields->expect(der::kOctetString, "privateKey");
   if (!scalar || scalar->size() != curve.scalar_size) return std::nullopt;  // OpenSSL pads it
-  auto field = fields.next();
+  auto field = fields->next();
   if (field && field->tag == 0xa0) {  // the decoder would take these over the outer curve
     der::Reader parameters(field->content);
     auto oid = parameters.expect(der::kOid, "namedCurve");
     if (!oid || !parameters.empty() || curve_by_oid(*oid) != &curve) return std::nullopt;
-    field = fields.next();
+    field = fields->next();
   }
-  if (!field || field->tag != 0xa1 || !fields.empty()) return std::nullopt;
+  if (!field || field->tag != 0xa1 || !fields->empty()) return std::nullopt;
   der::Reader wrapped(field->content);
-  auto bits = wrapped.expect(kBitString, "publicKey");
-  if (!bits || !wrapped.empty() || bits->empty() || (*bits)[0] != 0x00) return std::nullopt;  // whole octets
-  const ByteView point = bits->subspan(1);
-  if (!is_uncompressed_point(point, curve)) return std::nullopt;
-  return EcKeyParts{&curve, *scalar, point};
+  auto point = point_in_bits(wrapped.expect(kBitString, "publicKey"), curve);
+  if (!point || !wrapped.empty()) return std::nullopt;
+  return EcKeyParts{&curve, *scalar, *point};
 }
 
 // PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, privateKey OCTET STRING }
 // and nothing more: attributes, and anything trailing, are the decoder's to judge.
 std::optional<EcKeyParts> read_private_key_info(ByteView encoded) {
-  static constexpr std::uint8_t kVersion0[] = {0x00};
-  der::Reader outer(encoded);
-  auto body = outer.expect(der::kSequence, "PrivateKeyInfo");
-  if (!body || !outer.empty()) return std::nullopt;
-  der::Reader fields(*body);
-  auto version = fields.expect(kInteger, "version");
-  if (!version || !same(*version, kVersion0)) return std::nullopt;
-  auto algorithm = fields.expect(der::kSequence, "privateKeyAlgorithm");
+  auto fields = versioned_sequence(encoded, 0);
+  if (!fields) return std::nullopt;
+  auto algorithm = fields->expect(der::kSequence, "privateKeyAlgorithm");
   const Curve* curve = algorithm ? named_curve(*algorithm) : nullptr;
   if (curve == nullptr) return std::nullopt;
-  auto key = fields.expect(der::kOctetString, "privateKey");
-  if (!key || !fields.empty()) return std::nullopt;
+  auto key = fields->expect(der::kOctetString, "privateKey");
+  if (!key || !fields->empty()) return std::nullopt;
   return read_ec_private_key(*key, *curve);
 }
 
@@ -266,14 +274,13 @@ core::EvpPkeyPtr legacy_public_key(ByteView spki) {
   der::Reader fields(spki);
   auto algorithm = fields.expect(der::kSequence, "algorithm");
   const Curve* curve = algorithm ? named_curve(*algorithm) : nullptr;
-  auto bits = fields.expect(kBitString, "subjectPublicKey");
-  if (curve == nullptr || !bits || !fields.empty() || bits->empty() || (*bits)[0] != 0x00) return nullptr;
-  const ByteView point = bits->subspan(1);
-  if (!is_uncompressed_point(point, *curve)) return nullptr;
+  if (curve == nullptr) return nullptr;
+  auto point = point_in_bits(fields.expect(kBitString, "subjectPublicKey"), *curve);
+  if (!point || !fields.empty()) return nullptr;
   core::OsslPtr<EC_KEY, EC_KEY_free> ec(EC_KEY_new_by_curve_name(OBJ_sn2nid(curve->group)));
   core::EvpPkeyPtr key(ec ? EVP_PKEY_new() : nullptr);
   // oct2key checks that the point is on the curve.
-  if (!key || EC_KEY_oct2key(ec.get(), point.data(), point.size(), nullptr) != 1 || EVP_PKEY_set1_EC_KEY(key.get(), ec.get()) != 1)
+  if (!key || EC_KEY_oct2key(ec.get(), point->data(), point->size(), nullptr) != 1 || EVP_PKEY_set1_EC_KEY(key.get(), ec.get()) != 1)
     return nullptr;
   return key;
 }
@@ -291,7 +298,6 @@ T* decode_whole(ByteView der) {
 
 core::X509ReqPtr parse_ec_csr_der(ByteView der) {
 #ifndef OPENSSL_NO_DEPRECATED_3_0
-  static constexpr std::uint8_t kVersion1[] = {0x00};
   der::Reader outer(der);
   auto request = outer.expect(der::kSequence, "CertificationRequest");
   if (!request || !outer.empty()) return nullptr;
@@ -302,13 +308,13 @@ core::X509ReqPtr parse_ec_csr_der(ByteView der) {
   if (!info || info->tag != der::kSequence || !algorithm || algorithm->tag != der::kSequence || !signature ||
       !fields.empty() || signature->empty() || (*signature)[0] != 0x00)
     return nullptr;
-  der::Reader parts(info->content);
-  auto version = parts.expect(kInteger, "version");
-  auto subject = parts.next();
-  auto spki = parts.next();
-  auto attributes = parts.next();
-  if (!version || !same(*version, kVersion1) || !subject || subject->tag != der::kSequence || !spki ||
-      spki->tag != der::kSequence || !attributes || attributes->tag != 0xa0 || !parts.empty())
+  auto parts = versioned_sequence(info->encoded, 0);  // PKCS#10 v1
+  if (!parts) return nullptr;
+  auto subject = parts->next();
+  auto spki = parts->next();
+  auto attributes = parts->next();
+  if (!subject || subject->tag != der::kSequence || !spki || spki->tag != der::kSequence || !attributes ||
+      attributes->tag != 0xa0 || !parts->empty())
     return nullptr;
 
   ERR_set_mark();

@@ -89,17 +89,11 @@ std::vector<std::pair<std::string, core::EvpPkeyPtr>> subject_key_forms(EVP_PKEY
 }
 
 Bytes spki_of(const X509* cert) {
-  unsigned char* der = nullptr;
-  const int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
-  core::OsslBytesPtr owned(der);
-  return len > 0 ? Bytes(der, der + len) : Bytes{};
+  return test::i2d_bytes([&](unsigned char** der) { return i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), der); });
 }
 
 Bytes tbs_of(X509* cert) {
-  unsigned char* der = nullptr;
-  const int len = i2d_re_X509_tbs(cert, &der);
-  core::OsslBytesPtr owned(der);
-  return len > 0 ? Bytes(der, der + len) : Bytes{};
+  return test::i2d_bytes([&](unsigned char** der) { return i2d_re_X509_tbs(cert, der); });
 }
 
 // Whether the certificate holds key's public key, usable: a signature by key verifies under it.

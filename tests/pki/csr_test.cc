@@ -61,17 +61,11 @@ constexpr bool kLegacyEcKeys = true;
 #endif
 
 Bytes csr_spki(X509_REQ* csr) {
-  unsigned char* der = nullptr;
-  const int len = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(csr), &der);
-  core::OsslBytesPtr owned(der);
-  return len > 0 ? Bytes(der, der + len) : Bytes{};
+  return test::i2d_bytes([&](unsigned char** der) { return i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(csr), der); });
 }
 
 Bytes request_info(X509_REQ* csr) {
-  unsigned char* der = nullptr;
-  const int len = i2d_re_X509_REQ_tbs(csr, &der);
-  core::OsslBytesPtr owned(der);
-  return len > 0 ? Bytes(der, der + len) : Bytes{};
+  return test::i2d_bytes([&](unsigned char** der) { return i2d_re_X509_REQ_tbs(csr, der); });
 }
 
 // For an EC key create_csr hands X509_REQ_set_pubkey a legacy EVP_PKEY, which skips OpenSSL

@@ -45,10 +45,7 @@ Bytes openssl_pkcs8_der(EVP_PKEY* key) {
 }
 
 Bytes openssl_spki(EVP_PKEY* key) {
-  unsigned char* der = nullptr;
-  const int len = i2d_PUBKEY(key, &der);
-  core::OsslBytesPtr owned(der);
-  return len > 0 ? Bytes(der, der + len) : Bytes{};
+  return test::i2d_bytes([&](unsigned char** der) { return i2d_PUBKEY(key, der); });
 }
 
 // The SubjectPublicKeyInfo X509_PUBKEY_set makes of key, as X509_set_pubkey stores it.
@@ -56,10 +53,7 @@ Bytes x509_pubkey_der(EVP_PKEY* key) {
   X509_PUBKEY* raw = nullptr;
   if (X509_PUBKEY_set(&raw, key) != 1) return {};
   core::OsslPtr<X509_PUBKEY, X509_PUBKEY_free> pub(raw);
-  unsigned char* der = nullptr;
-  const int len = i2d_X509_PUBKEY(pub.get(), &der);
-  core::OsslBytesPtr owned(der);
-  return len > 0 ? Bytes(der, der + len) : Bytes{};
+  return test::i2d_bytes([&](unsigned char** der) { return i2d_X509_PUBKEY(pub.get(), der); });
 }
 
 // The general path's result: OpenSSL's decoder, told the structure is DER.

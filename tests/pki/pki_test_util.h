@@ -36,6 +36,16 @@ inline void must(Status s, const std::string& what) {
   if (!s.ok()) throw std::runtime_error(what + ": " + s.error().message);
 }
 
+// What an OpenSSL i2d call writes: encode(&out) allocates out and returns its length, as
+// i2d_X509_PUBKEY(pub, &out) does. Empty when it fails.
+template <typename Encode>
+Bytes i2d_bytes(Encode encode) {
+  unsigned char* der = nullptr;
+  const int len = encode(&der);
+  core::OsslBytesPtr owned(der);
+  return len > 0 ? Bytes(der, der + len) : Bytes{};
+}
+
 inline core::UnixTime at(std::string_view text) { return must(core::parse_time(text), std::string(text)); }
 
 inline core::EvpPkeyPtr new_key(pki::KeyType type = pki::KeyType::p256) {
