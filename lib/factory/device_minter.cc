@@ -2,6 +2,7 @@
 
 #include "core/encoding.h"
 #include "core/files.h"
+#include "core/ossl.h"
 #include "pki/certificate.h"
 #include "pki/csr.h"
 #include "pki/idevid.h"
@@ -45,12 +46,12 @@ MintedDevice minted_device(const DeviceRow& row, std::string cert_serial_hex, st
 }  // namespace
 
 DeviceMinter::DeviceMinter(const BatchOptions& options, const pki::IssuingCa& ca, const std::string& chain_pem)
-    : options_(options), ca_(ca), chain_pem_(chain_pem), keygen_(options.key_type), sha256_(EVP_MD_fetch(nullptr, "SHA256", nullptr)) {}
+    : options_(options), ca_(ca), chain_pem_(chain_pem), keygen_(options.key_type) {}
 
 std::string DeviceMinter::fingerprint(ByteView der) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(der.data(), der.size(), digest, &len, sha256_ ? sha256_.get() : EVP_sha256(), nullptr);
+  EVP_Digest(der.data(), der.size(), digest, &len, core::fetched_digest(EVP_sha256()), nullptr);
   return core::to_hex(ByteView(digest, len));
 }
 

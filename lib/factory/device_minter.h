@@ -4,14 +4,13 @@
 // certificate, and its folder (device_folder.h); and recovering a device whose folder a
 // killed run wrote but never recorded. One minter per worker thread: it keeps what is
 // costly to set up per device (the issuer's encoded pieces and signing context, the key
-// generator's curve, the SHA-256 implementation, OUT_DIR open), which in OpenSSL 3 also
-// means fewer trips through the library's global locks. Internal to lib/factory.
+// generator's curve, OUT_DIR open), which in OpenSSL 3 also means fewer trips through the
+// library's global locks. Internal to lib/factory.
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "core/ossl.h"
 #include "core/result.h"
 #include "factory/batch_mint.h"
 #include "factory/device_folder.h"
@@ -59,7 +58,6 @@ class DeviceMinter {
   // Made on first use (making them can fail).
   std::optional<pki::IdevidIssuer> issuer_;
   std::optional<DeviceFolderWriter> folders_;
-  core::OsslPtr<EVP_MD, EVP_MD_free> sha256_;
 };
 
 }  // namespace iotonb::factory
