@@ -20,6 +20,9 @@
 //    re-encoding the certificate and setting up its signing context each time) is printed
 //    for comparison. And, for the breakdown, the batch's own per-device work (key,
 //    pki::IdevidIssuer, PEM, fingerprint) without files, ledger or hand-overs.
+// 3. Files alone: the same folders (mkdir, three files, rename) and syncfs through the
+//    batch's own folder writer, with no cryptography: the ceiling the disk sets, which the
+//    batch cannot pass however cheap its keys and signatures become.
 // Target: >= 10,000 devices/s and >= 25% of the bound.
 //
 // Files cost the kernel more than the cryptography costs: four inodes and a rename per
@@ -48,7 +51,9 @@
 
 #include "core/encoding.h"
 #include "core/ossl.h"
+#include "core/files.h"
 #include "factory/batch_mint.h"
+#include "factory/device_folder.h"
 #include "factory/device_keygen.h"
 #include "factory/test_ca.h"
 #include "pki/serial.h"
@@ -260,6 +265,51 @@ double measure_in_memory(const pki::IssuingCa& ca, std::size_t count, unsigned j
   });
 }
 
+// The file system's share alone: the batch's own folder writer (device_folder.h) making
+// `count` folders of the first minted device's three files over `jobs` threads, then the
+// same syncfs, with no cryptography, ledger or pipeline. The batch cannot beat this on the
+// same disk, whatever its cryptography costs. Returns devices/s and the CPU per device.
+struct FilesAlone {
+  double rate = 0;
+  CpuTime per_device;
+};
+std::optional<FilesAlone> files_alone(const std::string& minted_dir, const std::string& out_dir, std::size_t count,
+                                      unsigned jobs, bool sync) {
+  auto read = [](const std::string& path) -> std::optional<std::string> {
+    auto data = core::read_input(path);
+    if (!data) return std::nullopt;
+    return std::string(data->begin(), data->end());
+  };
+  const auto cert = read(minted_dir + "/" + factory::kCertFile);
+  const auto key = read(minted_dir + "/" + factory::kKeyFile);
+  const auto chain = read(minted_dir + "/" + factory::kChainFile);
+  std::error_code ec;
+  if (!cert || !key || !chain || !std::filesystem::create_directory(out_dir, ec)) return std::nullopt;
+  struct State {
+    std::optional<factory::DeviceFolderWriter> writer;
+  };
+  std::atomic<std::size_t> serial{0};
+  std::atomic<bool> failed{false};
+  const CpuTime before = cpu_time();
+  const auto start = Clock::now();
+  per_second<State>(count, jobs, [&](State& s) {
+    if (!s.writer) {
+      auto writer = factory::DeviceFolderWriter::open(out_dir);
+      if (!writer) return false;
+      s.writer.emplace(std::move(writer).value());
+    }
+    char name[32];
+    std::snprintf(name, sizeof name, "SN-%07zu", serial.fetch_add(1) + 1);
+    if (!s.writer->write(name, *cert, *key, *chain)) failed.store(true);
+    return !failed.load();
+  });
+  if (failed.load() || (sync && !factory::sync_output(out_dir))) return std::nullopt;
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const CpuTime after = cpu_time();
+  const double n = static_cast<double>(count);
+  return FilesAlone{n / seconds, {(after.user - before.user) * 1e6 / n, (after.system - before.system) * 1e6 / n}};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -329,6 +379,18 @@ int main(int argc, char** argv) {
                 (cpu_after.system - cpu_before.system) * per_device);
   }
   std::printf("peak RSS after the batch: %.1f MiB\n", static_cast<double>(rss) / 1024.0);
+  if (summary->minted > 0) {
+    const std::size_t n = std::min<std::size_t>(args.count, 20000);
+    const auto files = files_alone(options.out_dir + "/SN-0000001", work + "/files-alone", n, jobs, args.sync);
+    if (!files) {
+      std::fprintf(stderr, "files alone: could not write %s/files-alone\n", work.c_str());
+      return 1;
+    }
+    std::printf("files:  the same %zu folders written by the batch's folder writer, no cryptography, %u threads%s: "
+                "%.0f devices/s\n", n, jobs, args.sync ? ", syncfs included" : "", files->rate);
+    std::printf("        CPU per device: %.0f us user + %.0f us system; the batch runs at %.0f%% of this\n",
+                files->per_device.user, files->per_device.system, 100.0 * rate / files->rate);
+  }
   if (args.bound) {
     const std::size_t n = std::min<std::size_t>(args.count, 20000);
     const Bytes tbs = template_tbs(*ca);
