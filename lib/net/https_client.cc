@@ -25,45 +25,13 @@
 #include <random>
 #include <thread>
 
+#include "core/url.h"
 #include "net/http_message.h"
 #include "net/tls_context.h"
 #include "net/tls_stream.h"
 
 namespace iotonb::net {
 namespace {
-
-struct Endpoint {
-  std::string host;
-  int port = 443;
-};
-
-Result<Endpoint> parse_url(const std::string& url) {
-  constexpr std::string_view scheme = "https://";
-  if (url.compare(0, scheme.size(), scheme) != 0) return usage_error("URL must start with https://: " + url);
-  std::string_view rest = std::string_view(url).substr(scheme.size());
-  rest = rest.substr(0, rest.find('/'));
-  Endpoint endpoint;
-  if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
-    auto close = rest.find(']');
-    if (close == std::string_view::npos) return usage_error("URL has an unclosed IPv6 address: " + url);
-    endpoint.host = std::string(rest.substr(1, close - 1));
-    rest.remove_prefix(close + 1);
-  } else {
-    auto colon = rest.find(':');
-    endpoint.host = std::string(rest.substr(0, colon));
-    rest.remove_prefix(colon == std::string_view::npos ? rest.size() : colon);
-  }
-  if (!rest.empty()) {
-    if (rest.front() != ':') return usage_error("URL has junk after the host: " + url);
-    rest.remove_prefix(1);
-    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), endpoint.port);
-    if (ec != std::errc() || end != rest.data() + rest.size() || endpoint.port <= 0 || endpoint.port > 65535) {
-      return usage_error("URL has a bad port: " + url);
-    }
-  }
-  if (endpoint.host.empty()) return usage_error("URL has no host: " + url);
-  return endpoint;
-}
 
 // Retry-After in delay-seconds (RFC 9110 10.2.3); an HTTP-date is not worth the parser here,
 // so it falls back to the backoff.
@@ -98,12 +66,10 @@ struct Attempt {
 
 class TlsClient final : public HttpsClient {
  public:
-  TlsClient(const ClientOptions& options, Endpoint endpoint, core::X509StorePtr trust)
+  TlsClient(const ClientOptions& options, core::HttpsUrl endpoint, core::X509StorePtr trust)
       : options_(options), endpoint_(std::move(endpoint)), trust_(std::move(trust)) {
     capture_.provisional = options.trust_mode == ServerTrust::provisional;
-    const bool v6 = endpoint_.host.find(':') != std::string::npos;
-    host_header_ = (v6 ? "[" + endpoint_.host + "]" : endpoint_.host) +
-                   (endpoint_.port == 443 ? "" : ":" + std::to_string(endpoint_.port));
+    host_header_ = endpoint_.authority();
     max_answer_ = options.max_body == 0 ? kDefaultMaxAnswer : options.max_body;
   }
   ~TlsClient() override { drop(); }
@@ -350,7 +316,7 @@ class TlsClient final : public HttpsClient {
   }
 
   ClientOptions options_;
-  Endpoint endpoint_;
+  core::HttpsUrl endpoint_;  // the target is the caller's, per request
   std::string host_header_;
   std::size_t max_answer_;
   core::X509StorePtr trust_;
@@ -363,7 +329,7 @@ class TlsClient final : public HttpsClient {
 }  // namespace
 
 Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const ClientOptions& options) {
-  IOTONB_ASSIGN_OR_RETURN(Endpoint endpoint, parse_url(options.url));
+  IOTONB_ASSIGN_OR_RETURN(core::HttpsUrl endpoint, core::parse_https_url(options.url));
   if ((options.client_certificate == nullptr) != (options.client_key == nullptr)) {
     return usage_error("HTTPS client: a client certificate needs its key and a key its certificate");
   }

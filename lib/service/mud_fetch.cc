@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "core/files.h"
 #include "core/json.h"
+#include "core/url.h"
 #include "net/https_client.h"
 #include "net/https_server.h"
 #include "pki/certificate.h"
@@ -20,32 +21,6 @@ using nlohmann::json;
 
 constexpr const char* kMudMediaType = "application/mud+json";
 constexpr const char* kSignatureMediaType = "application/pkcs7-signature";
-// RFC 8520 10 lets a URL travel in 255 octets (DHCP, LLDP); a little slack for what a
-// redirect says, none for a URL meant to exhaust memory.
-constexpr std::size_t kMaxUrlLength = 2048;
-
-struct Url {
-  std::string origin;  // https://host[:port]
-  std::string target;  // /path?query, never empty
-};
-
-Result<Url> split_url(const std::string& url) {
-  constexpr std::string_view scheme = "https://";
-  if (url.size() > kMaxUrlLength) return usage_error("URL longer than " + std::to_string(kMaxUrlLength) + " octets");
-  if (url.size() < scheme.size() || url.compare(0, scheme.size(), scheme) != 0)
-    return usage_error("not an https URL: " + url);
-  for (unsigned char c : url)
-    if (c <= 0x20 || c >= 0x7f) return usage_error("URL has a space, control or non-ASCII character: " + url);
-  std::size_t end = url.find_first_of("/?#", scheme.size());
-  Url out;
-  out.origin = url.substr(0, end);
-  if (out.origin.size() == scheme.size()) return usage_error("URL has no host: " + url);
-  std::string rest = end == std::string::npos ? "" : url.substr(end);
-  rest = rest.substr(0, rest.find('#'));  // a fragment is never sent
-  out.target = rest.empty() || rest.front() != '/' ? "/" + rest : rest;
-  return out;
-}
-
 // A Location header (RFC 9110 10.2.2) made absolute against the URL it answered.
 Result<std::string> resolve_location(const std::string& base, const std::string& location) {
   if (location.empty()) return Error{ErrorKind::network, "redirect without a Location"};
@@ -55,10 +30,10 @@ Result<std::string> resolve_location(const std::string& base, const std::string&
   auto slash = location.find('/');
   if (colon != std::string::npos && (slash == std::string::npos || colon < slash))
     return Error{ErrorKind::network, "refused a redirect to a URL that is not https: " + location};
-  IOTONB_ASSIGN_OR_RETURN(Url b, split_url(base));
-  if (location.front() == '/') return b.origin + location;
+  IOTONB_ASSIGN_OR_RETURN(core::HttpsUrl b, core::parse_https_url(base));
+  if (location.front() == '/') return b.origin() + location;
   std::string dir = b.target.substr(0, b.target.find('?'));
-  return b.origin + dir.substr(0, dir.rfind('/') + 1) + location;
+  return b.origin() + dir.substr(0, dir.rfind('/') + 1) + location;
 }
 
 struct Fetched {
@@ -72,9 +47,9 @@ Result<Fetched> get(const std::string& url, const std::string& accept, std::size
                     const std::vector<const X509*>& tls_trust, const MudFetchOptions& options) {
   std::string current = url;
   for (int redirects = 0;; ++redirects) {
-    IOTONB_ASSIGN_OR_RETURN(Url u, split_url(current));
+    IOTONB_ASSIGN_OR_RETURN(core::HttpsUrl u, core::parse_https_url(current));
     net::ClientOptions co;
-    co.url = u.origin;
+    co.url = u.origin();
     co.trust_mode = net::ServerTrust::anchors;
     co.trust = tls_trust;
     co.check_host_name = true;
@@ -200,7 +175,7 @@ std::string conventional_signature_url(const std::string& mud_url) {
 }
 
 Result<FetchedMud> fetch_mud(const std::string& url, const MudFetchOptions& options) {
-  IOTONB_RETURN_IF_ERROR(split_url(url));
+  IOTONB_RETURN_IF_ERROR(core::parse_https_url(url));
   if (options.trust.empty()) return usage_error("MUD fetch needs trust anchors for the MUD signer");
   const core::UnixTime now = options.at != 0 ? options.at : core::now();
   MudFetchOptions effective = options;

@@ -9,6 +9,7 @@
 #include "artifact/eat/policy.h"
 #include "artifact/voucher_inputs.h"
 #include "core/files.h"
+#include "core/url.h"
 #include "net/https_client.h"
 #include "pki/certificate.h"
 #include "pki/oids.h"
@@ -28,16 +29,14 @@ net::Response to_response(protocol::Answer answer) {
   return r;
 }
 
-// "https://host:port/.well-known/brski" -> {"https://host:port", "/.well-known/brski"}.
+// "https://host:port/.well-known/brski" -> {"https://host:port", "/.well-known/brski"}: the
+// connection's origin, and the path the protocol's own paths are appended to.
 Result<std::pair<std::string, std::string>> split_uri(const std::string& uri) {
-  const std::string scheme = "https://";
-  if (uri.rfind(scheme, 0) != 0) return input_error("MASA URL \"" + uri + "\" is not https://");
-  std::size_t slash = uri.find('/', scheme.size());
-  if (slash == scheme.size()) return input_error("MASA URL \"" + uri + "\" has no host");
-  if (slash == std::string::npos) return std::make_pair(uri, std::string());
-  std::string path = uri.substr(slash);
+  auto url = core::parse_https_url(uri);
+  if (!url) return input_error("MASA " + url.error().message);
+  std::string path = url->target;
   while (!path.empty() && path.back() == '/') path.pop_back();
-  return std::make_pair(uri.substr(0, slash), path);
+  return std::make_pair(url->origin(), path);
 }
 
 }  // namespace

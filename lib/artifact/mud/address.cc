@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/url.h"
+
 namespace iotonb::artifact::mud {
 namespace {
 
@@ -128,23 +130,10 @@ Status check_device_id(std::string_view id) {
 }
 
 std::optional<std::string> url_authority(std::string_view url) {
-  constexpr std::string_view kScheme = "https://";
-  if (url.size() <= kScheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (lower(url[i]) != kScheme[i]) return std::nullopt;
-  std::string_view rest = url.substr(kScheme.size());
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
-  if (!rest.empty() && rest.front() == '[') {  // an IPv6 literal keeps its colons
-    auto close = rest.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    rest = rest.substr(0, close + 1);
-  } else if (auto colon = rest.find(':'); colon != std::string_view::npos) {
-    rest = rest.substr(0, colon);
-  }
-  if (rest.empty()) return std::nullopt;
-  std::string out;
-  for (char c : rest) out += lower(c);
+  auto parsed = core::parse_https_url(url);
+  if (!parsed) return std::nullopt;
+  std::string out = parsed->ipv6() ? "[" + parsed->host + "]" : parsed->host;
+  for (char& c : out) c = lower(c);
   return out;
 }
 

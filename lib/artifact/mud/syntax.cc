@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/url.h"
+
 namespace iotonb::artifact::mud {
 namespace {
 
@@ -64,30 +66,12 @@ bool is_uri(std::string_view s) {
 }
 
 bool is_https_url(std::string_view s) {
-  constexpr std::string_view kScheme = "https://";
-  if (s.size() <= kScheme.size() || !is_uri(s)) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (static_cast<char>(std::tolower(static_cast<unsigned char>(s[i]))) != kScheme[i]) return false;
-  std::string_view authority = s.substr(kScheme.size());
-  authority = authority.substr(0, authority.find_first_of("/?#"));
-  // userinfo has no place in a URL a MUD manager fetches from (RFC 8520 13.2 names a host).
-  if (authority.find('@') != std::string_view::npos) return false;
-  std::string_view host = authority;
-  if (!host.empty() && host.front() == '[') {  // IP literal (RFC 3986 3.2.2)
-    std::size_t close = host.find(']');
-    if (close == std::string_view::npos) return false;
-    std::string_view rest = host.substr(close + 1);
-    if (!rest.empty() && (rest.front() != ':' || !all_digits(rest.substr(1)))) return false;
-    host = host.substr(1, close - 1);
-    std::string h(host);
-    unsigned char buf[16];
-    return inet_pton(AF_INET6, h.c_str(), buf) == 1;
-  }
-  if (std::size_t c = host.find(':'); c != std::string_view::npos) {
-    if (!all_digits(host.substr(c + 1))) return false;
-    host = host.substr(0, c);
-  }
-  return is_domain_name(host);
+  if (!is_uri(s)) return false;
+  auto url = core::parse_https_url(s);
+  if (!url) return false;
+  if (!url->ipv6()) return is_domain_name(url->host);
+  unsigned char buf[16];
+  return inet_pton(AF_INET6, url->host.c_str(), buf) == 1;
 }
 
 bool is_prefix(std::string_view s, AclType family) {

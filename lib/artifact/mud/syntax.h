@@ -22,7 +22,8 @@ bool is_domain_name(std::string_view s);
 // (percent escapes well formed; no spaces, controls or non-ASCII).
 bool is_uri(std::string_view s);
 
-// An https URL with a host (RFC 8520 13.2: MUD URLs MUST use the https scheme).
+// An https URL (RFC 8520 13.2: MUD URLs MUST use the https scheme) as core::parse_https_url
+// reads it, whose host is a domain name or an IPv6 address.
 bool is_https_url(std::string_view s);
 
 // "192.0.2.0/24" for ipv4, "2001:db8::/32" for ipv6: an address of the family and a prefix
