@@ -143,6 +143,8 @@ void add_appraise_verb(CLI::App& group, Context& ctx) {
       "and for a wrong value: another hwmodel/oemid/eat_profile, debug enabled, oemboot false, a digest not in\n"
       "the list, evidence older than max_age. warning for a software version not in the list (quarantine) and\n"
       "for a claim the policy needs that the token does not state. affirming when all is stated and matches.\n"
+      "dbgstat, oemboot and measurements also hold for every submodule (submods, any depth) that states them,\n"
+      "reported as submods.NAME.CLAIM; a nested token or detached digest there is a warning (not opened).\n"
       "The overall verdict is the most severe. Text: 'FILE: VERDICT' then 'claim: verdict (reason)' per rule.\n"
       "--format json: {file,verdict,profile,at,claims:[{claim,verdict,reason}],checks:[{name,result,detail}]}.\n"
       "\n" +

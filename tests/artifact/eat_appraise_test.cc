@@ -150,6 +150,50 @@ TEST(EatAppraise, AnEmptyPolicyAffirmsAnything) {
   EXPECT_TRUE(a.claims.empty());
 }
 
+TEST(EatAppraise, SubmodulesAreHeldToTheStateRules) {
+  // A healthy main module does not hide a part in debug mode, nested at any depth.
+  Appraisal a = appraise_yaml(kHealthy + "submods:\n  radio:\n    dbgstat: enabled\n");
+  EXPECT_EQ(a.verdict, Verdict::contraindicated);
+  EXPECT_EQ(rule(a, "submods.radio.dbgstat").reason, "debug is enabled");
+  EXPECT_EQ(rule(a, "dbgstat").verdict, Verdict::affirming);
+
+  a = appraise_yaml(kHealthy + "submods:\n  radio:\n    submods:\n      dsp:\n        oemboot: false\n");
+  EXPECT_EQ(a.verdict, Verdict::contraindicated);
+  EXPECT_EQ(rule(a, "submods.radio.submods.dsp.oemboot").verdict, Verdict::contraindicated);
+
+  a = appraise_yaml(kHealthy + "submods:\n  radio:\n    measurements: [{name: radio-fw, digest: " + std::string(64, 'c') + "}]\n");
+  EXPECT_EQ(a.verdict, Verdict::contraindicated);
+  EXPECT_EQ(rule(a, "submods.radio.measurements").reason, "not in the reference list: radio-fw hex:" + std::string(64, 'c'));
+
+  // A part stating healthy values gets a verdict per claim it states and nothing for what it
+  // leaves out; the identity rules (hwmodel here) are the whole device's, not the part's.
+  a = appraise_yaml(kHealthy + "submods:\n  radio:\n    dbgstat: disabled\n    hwmodel: hex:0999\n"
+                               "    measurements: [{digest: " + std::string(64, 'b') + "}]\n");
+  EXPECT_EQ(a.verdict, Verdict::affirming);
+  EXPECT_EQ(a.claims.size(), 9u);  // the policy's 7 rules, then the radio's dbgstat and measurements
+  EXPECT_EQ(rule(a, "submods.radio.dbgstat").reason, "disabled");
+  EXPECT_EQ(rule(a, "submods.radio.measurements").reason, "1 digest in the reference list");
+  EXPECT_EQ(appraise_yaml(kHealthy + "submods:\n  radio:\n    uptime: 5\n").claims.size(), 7u);
+}
+
+TEST(EatAppraise, AnUnopenedSubmoduleIsAWarningUnderAStateRule) {
+  Value claims = test::claims_from(kHealthy);
+  cbor::Map parts;
+  parts.emplace_back(Value::text("sensor"), Value::bytes(hex("d28443a10126a0")));  // a nested token
+  parts.emplace_back(Value::text("camera"), Value::array({Value::integer(-16), Value::bytes(hex("00"))}));  // detached digest
+  claims.as_map().emplace_back(Value::integer(label::submods), Value::map(std::move(parts)));
+  Appraisal a = appraise_claims(claims, policy(), kNow);
+  EXPECT_EQ(a.verdict, Verdict::warning);
+  EXPECT_EQ(rule(a, "submods.sensor").reason, "a nested token iotonb does not open: the state it reports is not appraised");
+  EXPECT_EQ(rule(a, "submods.camera").reason, "a detached digest iotonb does not open: the state it reports is not appraised");
+  // Without a state rule there is nothing to prove about the parts.
+  Policy identity_only;
+  identity_only.hwmodel = hex("0102");
+  a = appraise_claims(claims, identity_only, kNow);
+  EXPECT_EQ(a.verdict, Verdict::affirming);
+  EXPECT_EQ(a.claims.size(), 1u);
+}
+
 TEST(EatAppraise, FailedVerificationIsContraindicated) {
   test::TokenKey k, other;
   Bytes token = test::make_token(kHealthy, k);

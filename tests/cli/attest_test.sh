@@ -189,6 +189,15 @@ cp "$OUT" d.json
 check_eq "debug verdict" "$(field d.json 'd["verdict"]')" "contraindicated"
 expect_stderr_has "debug.cbor: contraindicated: dbgstat: debug is enabled"
 
+# A radio module in debug mode behind a healthy main module (RFC 9711 submods).
+sed 's/^  oemboot: true/  oemboot: true\n  submods:\n    radio:\n      dbgstat: enabled/' device.yaml >radio.yaml
+"$IOTONB_BIN" attest evidence --device radio.yaml --key device.key --nonce "$NONCE" --now "$AT" -o radio.cbor
+expect_exit 1 "a submodule in debug mode: contraindicated" -- attest appraise radio.cbor --policy policy.yaml \
+  --key device.pub --nonce "$NONCE" --at "$AT"
+expect_stdout_has "radio.cbor: contraindicated"
+expect_stdout_has "submods.radio.dbgstat: contraindicated (debug is enabled)"
+expect_stdout_has "dbgstat: affirming (disabled-permanently)"
+
 sed 's/swversion: 1.4.2/swversion: 1.5.0-beta/' device.yaml >beta.yaml
 "$IOTONB_BIN" attest evidence --device beta.yaml --key device.key --nonce "$NONCE" --now "$AT" -o beta.cbor
 expect_exit 1 "unknown software version: warning" -- attest appraise beta.cbor --policy policy.yaml --key device.pub \

@@ -72,12 +72,15 @@ void collect(const Value& claims, std::vector<Digest>& out, std::vector<std::str
 
 std::string count_of(std::size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
 
-void appraise_measurements(Verdicts& r, const Value& claims, const Policy& p) {
+// A submodule (where) need not state what the policy asks of the whole device: its rules
+// give verdicts only for the claims it states. At the top level, where is "".
+void appraise_measurements(Verdicts& r, const Value& claims, const Policy& p, const std::string& where = "") {
+  const std::string name = where + "measurements";
   std::vector<Digest> digests;
   std::vector<std::string> unreadable;
   collect(claims, digests, unreadable);
   if (digests.empty() && unreadable.empty()) {
-    r.absent("measurements", count_of(p.measurements.size(), "reference digest", "reference digests"));
+    if (where.empty()) r.absent(name, count_of(p.measurements.size(), "reference digest", "reference digests"));
     return;
   }
   std::string bad;
@@ -85,16 +88,16 @@ void appraise_measurements(Verdicts& r, const Value& claims, const Policy& p) {
     if (!p.allowed_measurement(d.value))
       bad += (bad.empty() ? "" : ", ") + (d.name.empty() ? std::string() : d.name + " ") + "hex:" + core::to_hex(d.value);
   if (!bad.empty()) {
-    r.add("measurements", Verdict::contraindicated, "not in the reference list: " + bad);
+    r.add(name, Verdict::contraindicated, "not in the reference list: " + bad);
     return;
   }
   if (!unreadable.empty()) {
     std::string what;
     for (const auto& u : unreadable) what += (what.empty() ? "" : ", ") + u;
-    r.add("measurements", Verdict::warning, "measurements iotonb cannot appraise: " + what);
+    r.add(name, Verdict::warning, "measurements iotonb cannot appraise: " + what);
     return;
   }
-  r.add("measurements", Verdict::affirming, count_of(digests.size(), "digest", "digests") + " in the reference list");
+  r.add(name, Verdict::affirming, count_of(digests.size(), "digest", "digests") + " in the reference list");
 }
 
 void appraise_swversion(Verdicts& r, const Value& claims, const Policy& p) {
@@ -112,19 +115,53 @@ void appraise_swversion(Verdicts& r, const Value& claims, const Policy& p) {
   r.add("swversion", Verdict::warning, "software version " + version + " is not in the allowed list (quarantine)");
 }
 
-void appraise_debug(Verdicts& r, const Value& claims) {
+void appraise_debug(Verdicts& r, const Value& claims, const std::string& where = "") {
   const Value* v = claim(claims, label::dbgstat);
-  if (!v) return r.absent("dbgstat", "debug disabled");
-  const std::string name(dbgstat_name(v->raw_integer()).value_or("?"));
-  if (v->raw_integer() == 0) r.add("dbgstat", Verdict::contraindicated, "debug is enabled");
-  else r.add("dbgstat", Verdict::affirming, name);
+  if (!v) {
+    if (where.empty()) r.absent("dbgstat", "debug disabled");
+    return;
+  }
+  const std::string state(dbgstat_name(v->raw_integer()).value_or("?"));
+  if (v->raw_integer() == 0) r.add(where + "dbgstat", Verdict::contraindicated, "debug is enabled");
+  else r.add(where + "dbgstat", Verdict::affirming, state);
 }
 
-void appraise_oemboot(Verdicts& r, const Value& claims) {
+void appraise_oemboot(Verdicts& r, const Value& claims, const std::string& where = "") {
   const Value* v = claim(claims, label::oemboot);
-  if (!v) return r.absent("oemboot", "true (secure boot)");
-  if (!v->as_bool()) r.add("oemboot", Verdict::contraindicated, "the device did not boot the manufacturer's firmware (oemboot false)");
-  else r.add("oemboot", Verdict::affirming, "true");
+  if (!v) {
+    if (where.empty()) r.absent("oemboot", "true (secure boot)");
+    return;
+  }
+  if (!v->as_bool())
+    r.add(where + "oemboot", Verdict::contraindicated, "the device did not boot the manufacturer's firmware (oemboot false)");
+  else r.add(where + "oemboot", Verdict::affirming, "true");
+}
+
+// Submodules (RFC 9711 4.2.18) report the state of parts of the device: a radio's debug port,
+// a co-processor's firmware. Whatever the policy demands of the device's state (debug
+// disabled, secure boot, firmware in the reference list) holds for every part that states it,
+// so a part in debug mode is not hidden behind a healthy main module. Identity rules (hwmodel,
+// oemid, eat_profile, swversion) describe the whole device and stay at the top. A nested
+// token or detached digest is not opened here, so nothing it says is proven: a warning when
+// the policy has any state rule. check_claims bounded the nesting.
+void appraise_submods(Verdicts& r, const Value& claims, const Policy& p, const std::string& where) {
+  const Value* submods = claim(claims, label::submods);
+  if (!submods) return;
+  const bool state_rules = p.require_debug_disabled || p.require_oemboot || !p.measurements.empty();
+  for (const auto& [name, sub] : submods->as_map()) {  // shape checked by check_claims
+    const std::string at = where + "submods." + name.as_text() + ".";
+    if (sub.type() != Type::map) {
+      if (state_rules)
+        r.add(at.substr(0, at.size() - 1), Verdict::warning,
+              std::string(sub.type() == Type::array ? "a detached digest" : "a nested token") +
+                  " iotonb does not open: the state it reports is not appraised");
+      continue;
+    }
+    if (!p.measurements.empty()) appraise_measurements(r, sub, p, at);
+    if (p.require_debug_disabled) appraise_debug(r, sub, at);
+    if (p.require_oemboot) appraise_oemboot(r, sub, at);
+    appraise_submods(r, sub, p, at);
+  }
 }
 
 void appraise_age(Verdicts& r, const Value& claims, std::int64_t max_age, core::UnixTime at) {
@@ -166,6 +203,7 @@ Appraisal appraise_claims(const Value& claims, const Policy& p, core::UnixTime a
   if (p.require_debug_disabled) appraise_debug(r, claims);
   if (p.require_oemboot) appraise_oemboot(r, claims);
   if (p.max_age) appraise_age(r, claims, *p.max_age, at);
+  appraise_submods(r, claims, p, "");
   return a;
 }
 

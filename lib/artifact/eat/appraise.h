@@ -14,6 +14,11 @@
 //                    the policy needs that the token does not state (absent dbgstat, oemboot,
 //                    hwmodel, iat, measurements, ...): nothing is wrong, nothing is proven
 //   affirming        everything the policy asks for is stated and matches
+// Submodules (RFC 9711 4.2.18), to any depth: the state rules (dbgstat, oemboot,
+// measurements) apply to every submodule that states the claim, named by its path
+// ("submods.radio.dbgstat"), with the verdicts above; a submodule that does not state a
+// claim is not asked to. A nested token or detached digest in submods, which is not opened,
+// is a warning when the policy has a state rule. The identity rules stay at the top.
 // Pure functions over bytes and a Policy, so a registrar calls them in-process.
 #pragma once
 
