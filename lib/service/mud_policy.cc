@@ -64,8 +64,7 @@ Result<std::unique_ptr<MudEnforcement>> MudEnforcement::create(const MudConfig& 
   std::error_code ec;
   std::filesystem::create_directories(config.policy_dir, ec);
   if (ec) return io_error("mud.policy-dir: cannot create " + config.policy_dir + ": " + ec.message());
-  std::lock_guard lock(m->mutex_);
-  IOTONB_RETURN_IF_ERROR(m->write_site_locked());
+  IOTONB_RETURN_IF_ERROR(m->refresh_site());
   return m;
 }
 
@@ -91,19 +90,21 @@ mud::CompileOptions MudEnforcement::compile_options() const {
   return options;
 }
 
-Result<mud::CompileInput> MudEnforcement::input_for(const store::MudRecord& record) {
+Result<mud::CompileInput> MudEnforcement::input_for(const store::MudRecord& record,
+                                                    std::shared_ptr<const mud::MudFile>& keep) {
   Parsed& parsed = parsed_[record.serial];
   if (parsed.checked_at != record.checked_at) {
-    parsed = Parsed{record.checked_at, std::nullopt};
+    parsed = Parsed{record.checked_at, nullptr};
     if (record.verdict == kMudVerified && !record.mud_file.empty()) {
       auto file = mud::parse_mud(record.mud_file);
       if (!file) return file.error().context("stored MUD file of " + record.serial);
-      parsed.file = std::move(file).value();
+      parsed.file = std::make_shared<const mud::MudFile>(std::move(file).value());
     }
   }
+  keep = parsed.file;
   mud::CompileInput in;
   in.device_id = mud_device_id(record.serial);
-  in.mud = parsed.file ? &*parsed.file : nullptr;
+  in.mud = keep.get();
   in.addresses = split_addresses(record.addresses);
   in.quarantine = record.segment == local_.quarantine.name;
   return in;
@@ -124,18 +125,42 @@ Status MudEnforcement::write_device(const store::MudRecord& record, const mud::D
   return core::write_output((dir / names[0]).string(), nft, w);
 }
 
-Status MudEnforcement::write_site_locked() {
+Status MudEnforcement::refresh_site() {
+  std::unique_lock lock(site_mutex_);
+  const std::uint64_t mine = ++site_requested_;
+  site_done_.wait(lock, [&] { return site_served_ >= mine || !site_compiling_; });
+  if (site_served_ >= mine) return site_status_;
+  // Nobody is compiling and nobody has served this request: compile for everyone asking so far.
+  const std::uint64_t serves = site_requested_;
+  site_compiling_ = true;
+  lock.unlock();
+  Status status = write_site();
+  lock.lock();
+  site_compiling_ = false;
+  site_served_ = serves;
+  site_status_ = status;
+  site_done_.notify_all();
+  return status;
+}
+
+Status MudEnforcement::write_site() {
+  site_compiles_.fetch_add(1);
   IOTONB_ASSIGN_OR_RETURN(auto records, store_.mud_records());
   // Newest first, so an address goes to the device that has it now.
   std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.checked_at > b.checked_at; });
   std::set<std::string> taken;
   std::vector<mud::CompileInput> inputs;
-  for (const store::MudRecord& r : records) {
-    IOTONB_ASSIGN_OR_RETURN(mud::CompileInput in, input_for(r));
-    bool clash = false;
-    for (const auto* list : {&in.addresses.ipv4, &in.addresses.ipv6})
-      for (const auto& a : *list) clash = clash || !taken.insert(a).second;
-    if (!clash) inputs.push_back(std::move(in));
+  std::vector<std::shared_ptr<const mud::MudFile>> files;  // what inputs point to
+  {
+    std::lock_guard parsed_lock(mutex_);
+    for (const store::MudRecord& r : records) {
+      files.emplace_back();
+      IOTONB_ASSIGN_OR_RETURN(mud::CompileInput in, input_for(r, files.back()));
+      bool clash = false;
+      for (const auto* list : {&in.addresses.ipv4, &in.addresses.ipv6})
+        for (const auto& a : *list) clash = clash || !taken.insert(a).second;
+      if (!clash) inputs.push_back(std::move(in));
+    }
   }
   std::sort(inputs.begin(), inputs.end(), [](const auto& a, const auto& b) { return a.device_id < b.device_id; });
   IOTONB_ASSIGN_OR_RETURN(std::vector<mud::DevicePolicy> site, mud::compile_site(inputs, local_, compile_options()));
@@ -156,12 +181,15 @@ Status MudEnforcement::write_site_locked() {
 // gives the same rules without fetching again.
 Result<store::MudRecord> MudEnforcement::apply(store::MudRecord record) {
   record.rules_file = (std::filesystem::path(config_.policy_dir) / device_files(record.serial)[0]).string();
-  std::lock_guard lock(mutex_);
-  IOTONB_ASSIGN_OR_RETURN(mud::CompileInput in, input_for(record));
-  IOTONB_ASSIGN_OR_RETURN(mud::DevicePolicy policy, mud::compile_device(in, local_, compile_options()));
-  IOTONB_RETURN_IF_ERROR(write_device(record, policy));
-  IOTONB_RETURN_IF_ERROR(store_.record_mud(record));
-  IOTONB_RETURN_IF_ERROR(write_site_locked());
+  {
+    std::lock_guard lock(mutex_);
+    std::shared_ptr<const mud::MudFile> file;
+    IOTONB_ASSIGN_OR_RETURN(mud::CompileInput in, input_for(record, file));
+    IOTONB_ASSIGN_OR_RETURN(mud::DevicePolicy policy, mud::compile_device(in, local_, compile_options()));
+    IOTONB_RETURN_IF_ERROR(write_device(record, policy));
+    IOTONB_RETURN_IF_ERROR(store_.record_mud(record));
+  }
+  IOTONB_RETURN_IF_ERROR(refresh_site());  // after the record is stored, so the site has it
   return record;
 }
 

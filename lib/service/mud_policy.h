@@ -24,6 +24,9 @@
 // time, so the server and an operator command (another process) never undo each other.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,30 +67,48 @@ class MudEnforcement {
 
   // Whether the device's last MUD verdict puts it in the quarantine segment.
   bool quarantined(const std::string& serial);
+  // How many times this process has compiled the site file (concurrent enrollments share one).
+  std::uint64_t site_compiles() const { return site_compiles_.load(); }
 
  private:
   // The folder-relative file names of a device's rules (first: the main one).
   std::vector<std::string> device_files(const std::string& serial) const;
-  // A record's MUD file, parsed once per check (the site is compiled from every record).
+  // A record's MUD file, parsed once per check (the site is compiled from every record). Shared,
+  // so a site compile keeps the files it reads while a newer check replaces them here.
   struct Parsed {
     core::UnixTime checked_at = -1;
-    std::optional<artifact::mud::MudFile> file;
+    std::shared_ptr<const artifact::mud::MudFile> file;
   };
 
   MudEnforcement(const MudConfig& config, store::RegistrarStore& store) : config_(config), store_(store) {}
   MudFetchOptions fetch_options(const std::optional<core::X509NamePtr>& mud_signer, core::UnixTime at) const;
-  Result<artifact::mud::CompileInput> input_for(const store::MudRecord& record);
+  // Under mutex_. keep holds the parsed file the input points to.
+  Result<artifact::mud::CompileInput> input_for(const store::MudRecord& record,
+                                                std::shared_ptr<const artifact::mud::MudFile>& keep);
   artifact::mud::CompileOptions compile_options() const;
   Status write_device(const store::MudRecord& record, const artifact::mud::DevicePolicy& policy);
-  Status write_site_locked();
+  // Brings the site file up to date with every record stored so far. Compiling the site reads
+  // every record, so concurrent callers share one compile: a caller whose record a compile
+  // already in progress may have missed waits for the next one, which starts after it and
+  // serves every caller waiting by then. Returns the status of the compile that covered it.
+  Status refresh_site();
+  Status write_site();
   Result<store::MudRecord> apply(store::MudRecord record);
 
   MudConfig config_;
   store::RegistrarStore& store_;
   std::vector<core::X509Ptr> trust_, tls_trust_;
   artifact::mud::LocalPolicy local_;
-  std::mutex mutex_;  // parsed_ and the rules files
+  std::mutex mutex_;  // parsed_ and the device rules files
   std::map<std::string, Parsed> parsed_;
+  // refresh_site's state: requests are numbered; a compile serves those made before it started.
+  std::mutex site_mutex_;
+  std::condition_variable site_done_;
+  std::uint64_t site_requested_ = 0;
+  std::uint64_t site_served_ = 0;
+  bool site_compiling_ = false;
+  Status site_status_;
+  std::atomic<std::uint64_t> site_compiles_{0};
 };
 
 // The device id a serial compiles under (see above).

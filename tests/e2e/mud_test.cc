@@ -10,6 +10,8 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "artifact/mud/file.h"
 #include "artifact/mud/signature.h"
@@ -160,6 +162,58 @@ TEST_F(MudOnboarding, QuarantiningAnOnboardedDeviceRecompilesItsRules) {
   EXPECT_EQ(read(world.path("policy/MUD-000004.nft")).find("203.0.113.10"), std::string::npos);
   EXPECT_EQ(read(world.path("policy/site.nft")).find("203.0.113.10"), std::string::npos);
   EXPECT_TRUE(world.registrar->mud()->quarantined(d.serial));
+}
+
+// Whether the site's chain for traffic from the device allows the thermostat's cloud flow,
+// which a quarantined device's chain (default deny only) does not.
+bool cloud_flow_in_site(const std::string& site, const std::string& serial) {
+  const std::size_t chain = site.find("chain dev_" + serial + "_from {");
+  if (chain == std::string::npos) return false;
+  return site.substr(chain, site.find('}', chain) - chain).find("203.0.113.10") != std::string::npos;
+}
+
+// Compiling the site reads every record, so concurrent changes share compiles; each caller
+// must still find its own change in the site file when its call returns.
+TEST_F(MudOnboarding, ConcurrentChangesEachFindThemselvesInTheSiteFile) {
+  const std::string url = publish("/mud/thermostat.json");
+  constexpr int kDevices = 24;
+  for (int i = 0; i <= kDevices; ++i) {  // verified, each at its own address; the last is a bystander
+    store::MudRecord r;
+    r.serial = "MUD-C" + std::to_string(100 + i);
+    r.mud_url = url;
+    r.verdict = "verified";
+    r.addresses = "10.0.0." + std::to_string(10 + i);
+    r.segment = "thermostats";
+    r.mud_file = thermostat_mud(url);
+    r.checked_at = 1795773600;
+    must(world.registrar->store().record_mud(r), "record");
+  }
+  auto* mud = world.registrar->mud();
+  // Quarantining the bystander compiles the site with every verified device's cloud flow.
+  must(mud->quarantine("MUD-C" + std::to_string(100 + kDevices)), "quarantine");
+  ASSERT_TRUE(cloud_flow_in_site(read(world.path("policy/site.nft")), "MUD-C100"));
+  const std::uint64_t compiles_before = mud->site_compiles();
+  std::vector<std::string> problems;
+  std::mutex problems_mutex;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kDevices; i += 4) {
+        const std::string serial = "MUD-C" + std::to_string(100 + i);
+        auto done = mud->quarantine(serial);
+        const std::string site = read(world.path("policy/site.nft"));
+        std::lock_guard lock(problems_mutex);
+        if (!done) problems.push_back(serial + ": " + done.error().message);
+        else if (site.find("jump dev_" + serial + "_from") == std::string::npos) problems.push_back(serial + ": not in the site file");
+        else if (cloud_flow_in_site(site, serial)) problems.push_back(serial + ": not quarantined in the site file yet");
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  const std::uint64_t compiles = mud->site_compiles() - compiles_before;
+  EXPECT_GE(compiles, 1u);
+  EXPECT_LE(compiles, static_cast<std::uint64_t>(kDevices));
+  std::printf("site compiles for %d concurrent quarantines: %llu\n", kDevices, static_cast<unsigned long long>(compiles));
 }
 
 TEST_F(MudOnboarding, ADeviceWithoutAMudUrlGetsNoRecord) {
