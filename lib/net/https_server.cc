@@ -1,8 +1,9 @@
 // HttpsServer on OpenSSL and POSIX sockets, with HTTP/1.1 framing from net/http_message.h.
 // It replaced cpp-httplib's SSLServer, which read request heads one SSL_read per octet, wrote
 // head and body as two TLS records, and polled kept-alive connections every 10 ms: together
-// about a tenth of an onboarding session's CPU (issue 4). Routing is exact-path, so an
-// unknown path is 404 and a known path with another method is 405 (RFC 9110 15.5.6).
+// about a tenth of an onboarding session's CPU (issue 4). Routing is by exact path, then by
+// the longest tree prefix; an unknown path is 404 and a known path with another method is 405
+// (RFC 9110 15.5.6).
 #include "net/https_server.h"
 
 #include <arpa/inet.h>
@@ -80,6 +81,10 @@ class TlsServer final : public HttpsServer {
 
   void route(const std::string& method, const std::string& path, Handler handler) override {
     routes_[path][method] = std::move(handler);
+  }
+
+  void route_tree(const std::string& method, const std::string& prefix, Handler handler) override {
+    trees_[prefix][method] = std::move(handler);
   }
 
   Status start() override {
@@ -272,14 +277,27 @@ class TlsServer final : public HttpsServer {
     }
   }
 
+  // The methods served at the request's path: its exact route, else the longest tree prefix.
+  const std::map<std::string, Handler>* methods_for(const std::string& path) const {
+    if (auto exact = routes_.find(path); exact != routes_.end()) return &exact->second;
+    const std::map<std::string, Handler>* best = nullptr;
+    std::size_t best_length = 0;
+    for (const auto& [prefix, methods] : trees_)
+      if (path.compare(0, prefix.size(), prefix) == 0 && (best == nullptr || prefix.size() > best_length)) {
+        best = &methods;
+        best_length = prefix.size();
+      }
+    return best;
+  }
+
   Response dispatch(const Request& request) const {
-    auto path = routes_.find(request.path);
-    if (path == routes_.end()) return error_response(404, "no such resource: " + request.path);
-    auto handler = path->second.find(request.method);
-    if (handler == path->second.end()) {
+    const auto* path = methods_for(request.path);
+    if (path == nullptr) return error_response(404, "no such resource: " + request.path);
+    auto handler = path->find(request.method);
+    if (handler == path->end()) {
       Response answer = error_response(405, "method " + request.method + " not allowed on " + request.path);
       std::string allow;
-      for (const auto& [method, h] : path->second) allow += (allow.empty() ? "" : ", ") + method;
+      for (const auto& [method, h] : *path) allow += (allow.empty() ? "" : ", ") + method;
       answer.headers.emplace_back("Allow", allow);
       return answer;
     }
@@ -306,6 +324,7 @@ class TlsServer final : public HttpsServer {
   ServerOptions options_;
   core::OsslPtr<SSL_CTX, SSL_CTX_free> ctx_;
   std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
+  std::map<std::string, std::map<std::string, Handler>> trees_;   // prefix -> method -> handler
   int listen_fd_ = -1;
   int stop_fd_ = -1;
   int port_ = 0;

@@ -83,6 +83,9 @@ class HttpsServer {
 
   // Routes: exact path match. Unknown paths get 404, a known path with another method 405.
   virtual void route(const std::string& method, const std::string& path, Handler handler) = 0;
+  // A route for every path under prefix (which ends in '/') that no exact route takes; the
+  // longest prefix wins. The handler judges the rest of the path itself.
+  virtual void route_tree(const std::string& method, const std::string& prefix, Handler handler) = 0;
 
   // Binds and starts serving on a background thread; the port is known when this returns.
   virtual Status start() = 0;

@@ -151,6 +151,23 @@ TEST_F(Fixture, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(must(c->get("/echo", ""), "get echo").status, 405);
 }
 
+TEST_F(Fixture, TreeRoutesTakeWhatNoExactRouteTakesLongestPrefixFirst) {
+  server = must(HttpsServer::create({server_cert.get(), {}, server_key.get()}, {}), "server");
+  auto answer_with = [](std::string text) {
+    return [text](const Request& r) { return Response{200, "text/plain", text + " " + r.path, {}}; };
+  };
+  server->route("GET", "/a/exact", answer_with("exact"));
+  server->route_tree("GET", "/", answer_with("root"));
+  server->route_tree("GET", "/a/", answer_with("a"));
+  must(server->start(), "start");
+  auto c = client();
+  EXPECT_EQ(must(c->get("/a/exact", ""), "exact").body, "exact /a/exact");
+  EXPECT_EQ(must(c->get("/a/b/c.json", ""), "a").body, "a /a/b/c.json");
+  EXPECT_EQ(must(c->get("/a", ""), "root").body, "root /a");  // "/a" is not under "/a/"
+  EXPECT_EQ(must(c->get("/b?q=1", ""), "root").body, "root /b");
+  EXPECT_EQ(must(c->post("/a/x", "text/plain", "x", ""), "post").status, 405);
+}
+
 // What a client writes on one TLS connection, raw, and everything the server answers until
 // it closes the connection.
 std::string exchange_raw(int port, const std::string& bytes) {
