@@ -19,7 +19,7 @@ _iotonb_subcommands()
         'masa') echo 'serve claim' ;;
         'registrar') echo 'serve allow devices' ;;
         'attest') echo 'create verify inspect appraise evidence' ;;
-        'mud') echo 'create validate show sign verify fetch url compile' ;;
+        'mud') echo 'create validate show sign verify fetch url compile serve' ;;
         'device') echo 'wipe show' ;;
     esac
 }
@@ -347,6 +347,14 @@ _iotonb()
         'mud compile:--table') :; return ;;
         'mud compile:-o'|'mud compile:--out') _iotonb_files; return ;;
         'mud compile:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
+        'mud serve:--dir') _iotonb_dirs; return ;;
+        'mud serve:--tls-cert') _iotonb_files; return ;;
+        'mud serve:--tls-key') _iotonb_files; return ;;
+        'mud serve:--tls-chain') _iotonb_files; return ;;
+        'mud serve:--tls-password-file') _iotonb_files; return ;;
+        'mud serve:--address') :; return ;;
+        'mud serve:--port') :; return ;;
+        'mud serve:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'device wipe:--state') _iotonb_dirs; return ;;
         'device wipe:--format') COMPREPLY=($(compgen -W 'text json' -- "$cur")); return ;;
         'device show:--state') _iotonb_dirs; return ;;
@@ -451,7 +459,7 @@ _iotonb()
         'attest evidence')
             words='' opts='-h --help --help-all --device --key --key-password-file --cert --kid --format -o --out --force --nonce --now' args= ;;
         'mud')
-            words='create validate show sign verify fetch url compile' opts='-h --help --help-all' args= ;;
+            words='create validate show sign verify fetch url compile serve' opts='-h --help --help-all' args= ;;
         'mud create')
             words='' opts='-h --help --help-all --from -o --out --force --now' args= ;;
         'mud validate')
@@ -468,6 +476,8 @@ _iotonb()
             words='' opts='-h --help --help-all --from-cert --format' args= ;;
         'mud compile')
             words='' opts='-h --help --help-all --device-ip --device-mac --local-policy --target --device-id --quarantine --dns --table --no-hook -o --out --force --format' args=files ;;
+        'mud serve')
+            words='' opts='-h --help --help-all --dir --tls-cert --tls-key --tls-chain --tls-password-file --address --port --format' args= ;;
         'device')
             words='wipe show' opts='-h --help --help-all' args= ;;
         'device wipe')

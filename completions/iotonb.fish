@@ -530,16 +530,17 @@ complete -c iotonb -n '__fish_seen_subcommand_from attest; and __fish_seen_subco
 complete -c iotonb -n '__fish_seen_subcommand_from attest; and __fish_seen_subcommand_from evidence' -l now -x -d 'Use TIME as the current time (RFC 3339), for reproducible output'
 
 # iotonb mud
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'create' -d 'Make an RFC 8520 MUD file from a readable YAML spec'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'validate' -d 'Check MUD files against RFC 8520, listing every violation'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'show' -d 'Describe a MUD file: device, URLs, and each ACE in one line'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'sign' -d 'Sign a MUD file: detached DER CMS SignedData over its exact bytes'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'verify' -d 'Verify a MUD file\'s signature: exact bytes, chain, keyUsage, mudSigner'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'fetch' -d 'Fetch a MUD file and its signature over HTTPS and verify them'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'url' -d 'Print the MUD URL an IDevID certificate carries'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -a 'compile' -d 'Compile a MUD file and the local policy into nftables or iptables rules'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -s h -l help -d 'Print this help message and exit'
-complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'create' -d 'Make an RFC 8520 MUD file from a readable YAML spec'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'validate' -d 'Check MUD files against RFC 8520, listing every violation'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'show' -d 'Describe a MUD file: device, URLs, and each ACE in one line'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'sign' -d 'Sign a MUD file: detached DER CMS SignedData over its exact bytes'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'verify' -d 'Verify a MUD file\'s signature: exact bytes, chain, keyUsage, mudSigner'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'fetch' -d 'Fetch a MUD file and its signature over HTTPS and verify them'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'url' -d 'Print the MUD URL an IDevID certificate carries'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'compile' -d 'Compile a MUD file and the local policy into nftables or iptables rules'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -a 'serve' -d 'Serve signed MUD files over HTTPS at the URLs the devices\' IDevIDs name'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and not __fish_seen_subcommand_from create validate show sign verify fetch url compile serve' -l help-all -d 'Print help for every command and exit'
 
 # iotonb mud create
 complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from create' -s h -l help -d 'Print this help message and exit'
@@ -622,6 +623,18 @@ complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcomma
 complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from compile' -s o -l out -r -F -d 'The ruleset (default stdout)'
 complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from compile' -l force -d 'Replace output files that already exist'
 complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from compile' -l format -x -a 'text json' -d 'Output format: text|json'
+
+# iotonb mud serve
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -s h -l help -d 'Print this help message and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l help-all -d 'Print help for every command and exit'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l dir -x -a '(__fish_complete_directories)' -d 'The folder served at /: NAME.json MUD files and NAME.p7s signatures beside them'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l tls-cert -r -F -d 'The server\'s certificate, for the MUD URL\'s host name (PEM or DER)'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l tls-key -r -F -d 'Its private key (file:PATH or PATH)'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l tls-chain -r -F -d 'Intermediate CA certificates sent with it (PEM, repeatable)'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l tls-password-file -r -F -d 'The password of an encrypted --tls-key'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l address -x -d 'The address to listen on'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l port -x -d 'The port to listen on; 0 for any free port'
+complete -c iotonb -n '__fish_seen_subcommand_from mud; and __fish_seen_subcommand_from serve' -l format -x -a 'text json' -d 'Output format: text|json'
 
 # iotonb device
 complete -c iotonb -n '__fish_seen_subcommand_from device; and not __fish_seen_subcommand_from wipe show' -a 'wipe' -d 'Remove everything but the birth identity (idevid.crt, idevid.key, chain.pem)'

@@ -64,3 +64,34 @@ make_ca_pair() {
     --now 2026-01-01T00:00:00Z --not-after 2029-01-01T00:00:00Z --parent-cert root.crt --parent-key root.key \
     --parent-password-file pw --out-cert ca.crt --out-key ca.key --password-file pw >/dev/null
 }
+
+# lamp_mud URL: a valid MUD file (RFC 8520) for a lamp whose mud-url is URL, on stdout: HTTPS
+# to its update server, both directions, IPv4.
+lamp_mud() {
+  cat <<JSON
+{
+  "ietf-mud:mud": {
+    "mud-version": 1,
+    "mud-url": "$1",
+    "last-update": "2026-11-01T10:00:00+01:00",
+    "cache-validity": 48,
+    "is-supported": true,
+    "systeminfo": "Test lamp",
+    "from-device-policy": {"access-lists": {"access-list": [{"name": "from-lamp"}]}},
+    "to-device-policy": {"access-lists": {"access-list": [{"name": "to-lamp"}]}}
+  },
+  "ietf-access-control-list:acls": {
+    "acl": [
+      {"name": "from-lamp", "type": "ipv4-acl-type", "aces": {"ace": [{"name": "update",
+        "matches": {"ipv4": {"ietf-acldns:dst-dnsname": "update.lamps.example.com", "protocol": 6},
+                    "tcp": {"destination-port": {"operator": "eq", "port": 443}}},
+        "actions": {"forwarding": "accept"}}]}},
+      {"name": "to-lamp", "type": "ipv4-acl-type", "aces": {"ace": [{"name": "update",
+        "matches": {"ipv4": {"ietf-acldns:src-dnsname": "update.lamps.example.com", "protocol": 6},
+                    "tcp": {"source-port": {"operator": "eq", "port": 443}}},
+        "actions": {"forwarding": "accept"}}]}}
+    ]
+  }
+}
+JSON
+}

@@ -19,32 +19,7 @@ field() { "$PYTHON3" -c "import json,sys; d=json.load(open('$1')); print($2)"; }
   --now 2026-01-01T00:00:00Z --not-after 2029-01-01T00:00:00Z --parent-cert root.crt --parent-key root.key \
   --out-cert signer.crt >/dev/null
 
-cat >lamp.json <<JSON
-{
-  "ietf-mud:mud": {
-    "mud-version": 1,
-    "mud-url": "$URL",
-    "last-update": "2026-11-01T10:00:00+01:00",
-    "cache-validity": 48,
-    "is-supported": true,
-    "systeminfo": "Test lamp",
-    "from-device-policy": {"access-lists": {"access-list": [{"name": "from-lamp"}]}},
-    "to-device-policy": {"access-lists": {"access-list": [{"name": "to-lamp"}]}}
-  },
-  "ietf-access-control-list:acls": {
-    "acl": [
-      {"name": "from-lamp", "type": "ipv4-acl-type", "aces": {"ace": [{"name": "update",
-        "matches": {"ipv4": {"ietf-acldns:dst-dnsname": "update.lamps.example.com", "protocol": 6},
-                    "tcp": {"destination-port": {"operator": "eq", "port": 443}}},
-        "actions": {"forwarding": "accept"}}]}},
-      {"name": "to-lamp", "type": "ipv4-acl-type", "aces": {"ace": [{"name": "update",
-        "matches": {"ipv4": {"ietf-acldns:src-dnsname": "update.lamps.example.com", "protocol": 6},
-                    "tcp": {"source-port": {"operator": "eq", "port": 443}}},
-        "actions": {"forwarding": "accept"}}]}}
-    ]
-  }
-}
-JSON
+lamp_mud "$URL" >lamp.json
 
 # --- sign -------------------------------------------------------------------------------------
 expect_exit 0 "sign" -- mud sign lamp.json --key signer.key --cert signer.crt --now "$AT" -o lamp.p7s
