@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # A whole trusted onboarding on loopback (RFC 8995 BRSKI + RFC 7030 EST), every party played
 # by iotonb with embedded defaults, in a temporary folder:
-#   manufacturer   root CA, MASA certificates, IDevIDs for a small batch
+#   manufacturer   root CA, MASA certificates, a signed MUD file published by `mud serve`,
+#                  IDevIDs for a small batch naming the MASA and the MUD file
 #   supply chain   a purchase record selling the batch to the owner, loaded by the MASA
 #                  (ownership records) and the owner's registrar (allow-list)
 #   owner          domain CA, registrar certificate (cmcRA), `registrar serve` requiring
-#                  attestation: reference values for the firmware the owner has vetted
+#                  attestation (reference values for the firmware the owner has vetted) and
+#                  enforcing MUD (each device's verified MUD file compiled to nftables rules)
 #   device         `iotonb enroll --evidence`: evidence appraised (a device with debug
 #                  enabled is refused, one running unvetted software is quarantined),
 #                  voucher, pinned registrar, LDevID, network profile; then `device wipe`
@@ -69,10 +71,30 @@ start masa masa.yaml
 masa_url=$(url masa)
 echo "MASA at $masa_url" >&2
 
-step "Manufacturer: $count IDevIDs whose MASA URL extension names that MASA"
+step "Manufacturer: the thermostat's MUD file (RFC 8520), signed and published by iotonb mud serve"
+mud_signer='O=Example Devices Inc,CN=Example Devices MUD Signer'
+"$iotonb" ca create --profile masa --subject "$mud_signer" \
+  --parent-cert manufacturer-ca.crt --parent-key manufacturer-ca.key --out-cert mud-signer.crt --out-key mud-signer.key "${key_opts[@]}"
+mkdir -p published/mud
+"$iotonb" mud serve --dir published --tls-cert masa-tls.crt --tls-key masa-tls.key --port 0 > mud.out 2> mud.log &
+pids+=("$!")
+mud_url="$(url mud)/mud/thermostat.json"
+cat > thermostat-spec.yaml <<YAML
+mud-url: $mud_url
+systeminfo: Example smart thermostat
+cache-validity: 48
+allow:
+  - {name: update, to: fw-update.devices.example.com, protocol: tcp, port: 443, initiated-by: device}
+  - {name: cloud, to: mqtt.devices.example.com, protocol: tcp, port: 8883}
+YAML
+"$iotonb" mud create --from thermostat-spec.yaml -o published/mud/thermostat.json
+"$iotonb" mud sign published/mud/thermostat.json --key mud-signer.key --cert mud-signer.crt -o published/mud/thermostat.p7s
+echo "MUD file at $mud_url" >&2
+
+step "Manufacturer: $count IDevIDs naming that MASA and that MUD file (and its signer)"
 "$iotonb" idevid mint --ca-cert manufacturer-ca.crt --ca-key manufacturer-ca.key --count "$count" \
   --serial-format 'EXD-{:06}' --subject 'O=Example Devices Inc,CN=Example Thermostat' \
-  --masa-url "${masa_url#https://}" --out-dir devices --no-progress >/dev/null
+  --masa-url "${masa_url#https://}" --mud-url "$mud_url" --mud-signer "$mud_signer" --out-dir devices --no-progress >/dev/null
 ls devices | grep -v ledger >&2
 
 step "Owner: domain CA and registrar certificate (cmcRA, serverAuth, clientAuth)"
@@ -113,6 +135,11 @@ masa: {trust: manufacturer-ca.crt}
 store: registrar.sqlite
 network: {network-id: example-iot, authentication: eap-tls, segment: thermostats, quarantine-segment: quarantine}
 attestation: {policy: reference.yaml, required: true}
+mud: {trust: manufacturer-ca.crt, tls-trust: manufacturer-ca.crt, local-policy: local-policy.yaml, policy-dir: policy}
+YAML
+cat > local-policy.yaml <<'YAML'
+dns: {fw-update.devices.example.com: [203.0.113.10], mqtt.devices.example.com: [203.0.113.11]}
+segments: {default: {name: thermostats, vlan: 100}, quarantine: {name: quarantine, vlan: 999}}
 YAML
 "$iotonb" registrar allow --purchase purchase.p7 --config registrar.yaml
 start registrar registrar.yaml
@@ -143,5 +170,11 @@ enroll EXD-000001 healthy --format json
 step "The registrar's record of onboarded devices"
 "$iotonb" registrar devices list --config registrar.yaml
 "$iotonb" registrar devices show EXD-000001 --config registrar.yaml
+
+step "MUD: the rules the registrar compiled from EXD-000001's verified MUD file (policy/EXD-000001.nft)"
+cat policy/EXD-000001.nft
+if command -v nft >/dev/null && nft -c -f policy/site.nft 2>/dev/null; then
+  echo "nft -c accepts the site's ruleset (policy/site.nft)" >&2
+fi
 finished=$(date +%s.%N)
 awk -v s="$started" -v e="$finished" 'BEGIN { printf "\nwhole onboarding demo: %.1f s\n", e - s }' >&2

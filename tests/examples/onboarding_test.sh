@@ -3,7 +3,9 @@
 # onboarded, the wiped one twice with its first LDevID marked replaced; every LDevID accepted
 # by openssl against the domain CA, the voucher by openssl cms against the manufacturer CA;
 # the device with unvetted software in the quarantine segment, the one that first tried with
-# debug enabled refused then and admitted with healthy evidence; no server left running.
+# debug enabled refused then and admitted with healthy evidence; every device's MUD file
+# (published by `mud serve`) verified and compiled into rules `nft -c` accepts where nft is
+# installed; no server left running.
 set -euo pipefail
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 DEMO_DIR=$work/demo IOTONB_BIN=$IOTONB_BIN bash "$IOTONB_SOURCE_DIR/examples/onboarding/onboarding-demo.sh" >"$work/out" 2>&1 ||
@@ -35,9 +37,15 @@ assert d["attestation"]["verdict"] == "affirming", d["attestation"]
 verdicts = [r["reason"] for r in d["reports"] if r["kind"] == "attestation"]
 assert verdicts == ["contraindicated", "affirming"], verdicts
 PY
+for d in EXD-00000{1,2,3}; do
+  "$IOTONB_BIN" registrar devices show "$d" --config registrar.yaml | grep -q "mud: *verified" ||
+    { echo "$d: MUD file not verified"; exit 1; }
+  grep -q 'ip daddr 203.0.113.10 tcp dport 443' "policy/$d.nft" || { echo "policy/$d.nft lacks the update flow"; exit 1; }
+done
+if nft --version >/dev/null 2>&1 && nft -c -f /dev/null 2>/dev/null; then nft -c -f policy/site.nft; fi
 grep -q "whole onboarding demo" ../out
 # The servers stopped with the demo: their ports refuse connections.
-for service in masa registrar; do
+for service in masa registrar mud; do
   url=$(sed -n '1s/.* on //p' "$service.out")
   if curl -sk --max-time 2 "$url/" -o /dev/null; then echo "$service still answers at $url"; exit 1; fi
 done
