@@ -19,8 +19,9 @@ bool ends_with(const std::string& s, std::string_view tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-// A request path a MUD manager may fetch (see the header), e.g. "/mud/lamp.json".
-bool servable_path(const std::string& path) {
+}  // namespace
+
+bool is_servable_mud_path(const std::string& path) {
   if (path.size() < 2 || path.size() > kMaxPathLength || path.front() != '/') return false;
   if (!ends_with(path, ".json") && !ends_with(path, ".p7s")) return false;
   std::size_t start = 1;
@@ -38,8 +39,6 @@ bool servable_path(const std::string& path) {
   }
   return true;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<MudFileServer>> MudFileServer::create(const MudServerConfig& config) {
   std::unique_ptr<MudFileServer> s(new MudFileServer(config));
@@ -61,7 +60,7 @@ std::string MudFileServer::url() const { return https_url(config_.server.address
 
 net::Response MudFileServer::get(const std::string& path) const {
   const auto not_found = [&] { return net::error_response(404, "no MUD file or signature at " + path); };
-  if (!servable_path(path)) return not_found();
+  if (!is_servable_mud_path(path)) return not_found();
   // Symbolic links inside the folder are the manufacturer's to make, but none may lead out.
   std::error_code ec;
   const fs::path file = fs::canonical(fs::path(root_) / path.substr(1), ec);

@@ -26,6 +26,10 @@ struct MudServerConfig {
   ServerConfig server{443};
 };
 
+// Whether GET path (without query) may name a file the server answers, as described above;
+// the containment check against symbolic links comes after, at the request.
+bool is_servable_mud_path(const std::string& path);
+
 class MudFileServer {
  public:
   // Opens the TLS identity and checks the folder; nothing is bound until start().
