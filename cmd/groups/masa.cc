@@ -21,7 +21,7 @@ using json = nlohmann::ordered_json;
 
 Status run_serve(const ServeOptions& o, Context& ctx) {
   IOTONB_ASSIGN_OR_RETURN(service::MasaConfig config, service::load_masa_config(o.config));
-  return serve<service::MasaService>("masa", config, o.format, ctx);
+  return serve<service::MasaService>("masa", config, config.store, o.format, ctx);
 }
 
 Status run_claim(const PurchaseOptions& o, Context& ctx) {

@@ -27,14 +27,7 @@ Status run_serve(const ServeMudOptions& o, Context& ctx) {
   config.tls = service::Identity{o.tls_cert, o.tls_key, o.tls_chain, o.tls_password_file};
   config.server.address = o.address;
   config.server.port = o.port;
-  StopSignals signals;  // before the server's threads start, so they inherit the mask
-  IOTONB_ASSIGN_OR_RETURN(auto server, service::MudFileServer::create(config));
-  IOTONB_RETURN_IF_ERROR(server->start());
-  print_listening("mud", server->url(), o.address, server->port(), "", o.format, ctx);
-  const int sig = signals.wait();
-  ctx.info(std::string("mud: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-  server->stop();
-  return {};
+  return serve<service::MudFileServer>("mud", config, "", o.format, ctx);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ struct DevicesOptions {
 
 Status run_serve(const ServeOptions& o, Context& ctx) {
   IOTONB_ASSIGN_OR_RETURN(service::RegistrarConfig config, service::load_registrar_config(o.config));
-  return serve<service::RegistrarService>("registrar", config, o.format, ctx);
+  return serve<service::RegistrarService>("registrar", config, config.store, o.format, ctx);
 }
 
 Status run_allow(const PurchaseOptions& o, Context& ctx) {

@@ -37,14 +37,16 @@ struct ServeOptions {
   std::string config, format = "text";
 };
 
-// Runs Service (service::MasaService, service::RegistrarService) made from config until
-// SIGINT or SIGTERM; `name` starts its lines ("masa").
+// Runs Service (service::MasaService, service::RegistrarService, service::MudFileServer) made
+// from config until SIGINT or SIGTERM; `name` starts its lines ("masa"), `store` is the
+// service's store as the listening line shows it ("" when it keeps none).
 template <class Service, class Config>
-Status serve(const std::string& name, const Config& config, const std::string& format, Context& ctx) {
+Status serve(const std::string& name, const Config& config, const std::string& store, const std::string& format,
+             Context& ctx) {
   StopSignals signals;
   IOTONB_ASSIGN_OR_RETURN(auto service, Service::create(config));
   IOTONB_RETURN_IF_ERROR(service->start());
-  print_listening(name, service->url(), config.server.address, service->port(), config.store, format, ctx);
+  print_listening(name, service->url(), config.server.address, service->port(), store, format, ctx);
   const int sig = signals.wait();
   ctx.info(name + ": " + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
   service->stop();

@@ -15,15 +15,11 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxPathLength = 1024;
 
-bool ends_with(const std::string& s, std::string_view tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 }  // namespace
 
 bool is_servable_mud_path(const std::string& path) {
   if (path.size() < 2 || path.size() > kMaxPathLength || path.front() != '/') return false;
-  if (!ends_with(path, ".json") && !ends_with(path, ".p7s")) return false;
+  if (!path.ends_with(".json") && !path.ends_with(".p7s")) return false;
   std::size_t start = 1;
   while (start <= path.size()) {
     std::size_t end = path.find('/', start);
@@ -65,7 +61,7 @@ net::Response MudFileServer::get(const std::string& path) const {
   std::error_code ec;
   const fs::path file = fs::canonical(fs::path(root_) / path.substr(1), ec);
   if (ec || file.string().compare(0, root_.size() + 1, root_ + "/") != 0 || !fs::is_regular_file(file, ec)) return not_found();
-  const bool signature = ends_with(path, ".p7s");
+  const bool signature = path.ends_with(".p7s");
   const std::size_t limit = signature ? artifact::mud::kMaxMudSignatureSize : artifact::mud::kMaxMudFileSize;
   const auto size = fs::file_size(file, ec);
   if (ec) return not_found();
